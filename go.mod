@@ -1,0 +1,3 @@
+module github.com/keytrail/keytrail
+
+go 1.26

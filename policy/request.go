@@ -1,0 +1,179 @@
+package policy
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is one API call to decide.
+type Request struct {
+	Principal Principal
+	Action    string // "kms:Decrypt"
+	Resource  string // the resource ARN, or "*" for actions that take none
+	// ResourceAccount is the account that owns the resource. When empty it is read from the
+	// resource ARN; S3 ARNs carry none, so give it for buckets and objects.
+	ResourceAccount string
+	Context         Context
+	// Time is the request time (aws:CurrentTime, aws:EpochTime); zero means the time of
+	// evaluation. A value in Context wins.
+	Time time.Time
+}
+
+// Context holds the request's context keys. Key names are case-insensitive.
+type Context struct {
+	m map[string]contextEntry
+}
+
+type contextEntry struct {
+	name   string // as given
+	values []string
+}
+
+// Set sets a context key to one or more values (several values make a multivalued key; no
+// values make it present but empty, which conditions treat as absent).
+func (c *Context) Set(key string, values ...string) {
+	if c.m == nil {
+		c.m = make(map[string]contextEntry)
+	}
+	c.m[strings.ToLower(key)] = contextEntry{name: key, values: values}
+}
+
+// Get returns the values of a key and whether it is set.
+func (c *Context) Get(key string) ([]string, bool) {
+	e, ok := c.m[strings.ToLower(key)]
+	return e.values, ok
+}
+
+// Keys returns the key names as given, sorted.
+func (c *Context) Keys() []string {
+	out := make([]string, 0, len(c.m))
+	for _, e := range c.m {
+		out = append(out, e.name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Len is the number of keys.
+func (c *Context) Len() int { return len(c.m) }
+
+// values is the value of a context key as seen by conditions, without allocating.
+type values struct {
+	one    string
+	single bool
+	many   []string
+}
+
+func (v values) len() int {
+	if v.single {
+		return 1
+	}
+	return len(v.many)
+}
+
+func (v values) at(i int) string {
+	if v.single {
+		return v.one
+	}
+	return v.many[i]
+}
+
+func one(s string) values { return values{one: s, single: true} }
+
+// env is the evaluation environment of one request.
+type env struct {
+	req             *Request
+	resourceAccount string
+	now             time.Time
+	hasBoundary     bool
+}
+
+func newEnv(req *Request) env {
+	e := env{req: req, resourceAccount: req.ResourceAccount, now: req.Time}
+	if e.resourceAccount == "" {
+		if parts, ok := arnSegments(req.Resource); ok {
+			e.resourceAccount = parts[4]
+		}
+	}
+	return e
+}
+
+const ecPrefix = "kms:encryptioncontext:"
+
+// get returns the values of a lower-cased key: the caller's, else the ones the evaluator
+// derives from the request where AWS would supply them.
+func (e *env) get(key string) values {
+	if ce, ok := e.req.Context.m[key]; ok {
+		return values{many: ce.values}
+	}
+	p := &e.req.Principal
+	hasAccount := p.Type != Anonymous && p.Type != Service
+	switch key {
+	case "aws:principalarn":
+		if hasAccount {
+			return one(p.PrincipalARN)
+		}
+	case "aws:principalaccount", "kms:calleraccount":
+		if hasAccount {
+			return one(p.Account)
+		}
+	case "aws:principaltype":
+		return one(p.Type.String())
+	case "aws:username":
+		if p.Type == User {
+			return one(p.Name)
+		}
+	case "aws:userid":
+		if p.Type == Root {
+			return one(p.Account)
+		}
+	case "aws:principalisawsservice":
+		if p.Type == Service {
+			return one("true")
+		}
+		return one("false")
+	case "aws:principalservicename":
+		if p.Type == Service {
+			return one(p.ARN)
+		}
+	case "aws:resourceaccount":
+		if e.resourceAccount != "" {
+			return one(e.resourceAccount)
+		}
+	case "aws:currenttime":
+		return one(e.time().Format(time.RFC3339))
+	case "aws:epochtime":
+		return one(strconv.FormatInt(e.time().Unix(), 10))
+	case "kms:encryptioncontextkeys":
+		var keys []string
+		for k, ce := range e.req.Context.m {
+			if strings.HasPrefix(k, ecPrefix) {
+				keys = append(keys, ce.name[len(ecPrefix):])
+			}
+		}
+		sort.Strings(keys)
+		return values{many: keys}
+	}
+	return values{}
+}
+
+func (e *env) time() time.Time {
+	if e.now.IsZero() {
+		e.now = time.Now().UTC()
+	}
+	return e.now
+}
+
+// encryptionContext calls f for each kms:EncryptionContext:<key> entry of the request, with
+// the key as given (after the prefix) and its first value.
+func (e *env) encryptionContext(f func(key, value string) bool) {
+	for k, ce := range e.req.Context.m {
+		if strings.HasPrefix(k, ecPrefix) && len(ce.values) > 0 {
+			if !f(ce.name[len(ecPrefix):], ce.values[0]) {
+				return
+			}
+		}
+	}
+}
