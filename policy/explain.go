@@ -1,0 +1,299 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Explanation is a Decision with the reasons: a summary, what each statement did, and, when
+// the answer hinges on condition keys the request lacks, the conditions that would change it.
+type Explanation struct {
+	Decision Decision
+	Summary  string
+	Steps    []Step  // every statement of every policy, in evaluation-chain order
+	Grants   []Trace // every grant
+	// Requirements are the conditions on missing keys that decide the answer: for a deny,
+	// those that would allow the request if true ("allowed only if ..."); for an allow, those
+	// of Deny statements that would deny it if true ("allowed unless ...").
+	Requirements []Requirement
+	Notes        []string
+}
+
+// Step is the trace of one statement.
+type Step struct {
+	Layer     string // "key policy", "identity policy", "SCP level 0", ...
+	Statement *Statement
+	Trace
+}
+
+// Trace says whether a statement or grant applied and why.
+type Trace struct {
+	Applies bool
+	// Missing is set when only conditions on keys absent from the request stood in the way.
+	Missing bool
+	Match   string // how the principal matched in resource policies: exact, wildcard, account
+	Why     string
+}
+
+// Requirement is a condition on a key the request did not carry.
+type Requirement struct {
+	Statement *Statement
+	Operator  string
+	Key       string
+	Values    []string
+}
+
+func (r Requirement) String() string {
+	return fmt.Sprintf("%s %s %s", r.Key, r.Operator, strings.Join(r.Values, " | "))
+}
+
+// Explain evaluates the request like Evaluate and explains the answer.
+func (s *Set) Explain(req *Request) *Explanation {
+	d := s.Evaluate(req)
+	x := &Explanation{Decision: d}
+	e := newEnv(req)
+	e.hasBoundary = s.Boundary != nil
+	kms := isKMSKey(req)
+	resName := "resource policy"
+	if kms {
+		resName = "key policy"
+	}
+	s.walk(func(layer string, p *Policy) {
+		if layer == "resource" {
+			layer = resName
+		}
+		for _, st := range p.Statements {
+			x.Steps = append(x.Steps, Step{Layer: layer, Statement: st, Trace: st.trace(&e)})
+		}
+	})
+	if kms {
+		for _, g := range s.Grants {
+			x.Grants = append(x.Grants, g.trace(&e))
+		}
+	}
+	if d.DependsOnMissingKeys {
+		var ls layers
+		s.fill(&ls, &e)
+		alt := Decision{Grant: d.Grant}
+		m := modeOptimistic
+		if d.Outcome == Allow {
+			m = modePessimistic
+		}
+		s.decide(&ls, &e, m, &alt)
+		for _, st := range alt.Statements() {
+			x.Requirements = append(x.Requirements, st.missingConditions(&e)...)
+		}
+	}
+	x.Summary = x.summary(req, kms)
+	x.notes()
+	return x
+}
+
+// walk visits the set's policies in evaluation-chain order.
+func (s *Set) walk(f func(layer string, p *Policy)) {
+	for i, lvl := range s.SCPs {
+		for _, p := range lvl {
+			f(fmt.Sprintf("SCP level %d", i), p)
+		}
+	}
+	for i, lvl := range s.RCPs {
+		for _, p := range lvl {
+			f(fmt.Sprintf("RCP level %d", i), p)
+		}
+	}
+	if s.Endpoint != nil {
+		f("VPC endpoint policy", s.Endpoint)
+	}
+	if s.Resource != nil {
+		f("resource", s.Resource)
+	}
+	for _, p := range s.Identity {
+		f("identity policy", p)
+	}
+	if s.Boundary != nil {
+		f("permissions boundary", s.Boundary)
+	}
+	if s.Session != nil {
+		f("session policy", s.Session)
+	}
+}
+
+// trace is eval with reasons.
+func (s *Statement) trace(e *env) Trace {
+	req := e.req
+	if !s.matchesAction(req.Action) {
+		if s.notAction {
+			return Trace{Why: fmt.Sprintf("NotAction %s excludes %s", list(s.actions), req.Action)}
+		}
+		return Trace{Why: fmt.Sprintf("action %s is not in %s", req.Action, list(s.actions))}
+	}
+	mk := s.matchPrincipal(e)
+	if mk == matchNone {
+		if s.notPrincipal {
+			return Trace{Why: fmt.Sprintf("NotPrincipal excludes %s", req.Principal.ARN)}
+		}
+		return Trace{Why: fmt.Sprintf("principal %s is not named", req.Principal.ARN)}
+	}
+	t := Trace{}
+	if s.principal != nil {
+		t.Match = mk.String()
+	}
+	if !s.matchesResource(e) {
+		var pats []string
+		for _, p := range s.resources {
+			pats = append(pats, p.text)
+		}
+		if s.notResource {
+			t.Why = fmt.Sprintf("NotResource %s excludes %s", list(pats), req.Resource)
+		} else {
+			t.Why = fmt.Sprintf("resource %s is not in %s", req.Resource, list(pats))
+		}
+		return t
+	}
+	var failed, missing []string
+	for _, c := range s.conditions {
+		switch c.eval(e) {
+		case condFalse:
+			failed = append(failed, c.describe(e))
+		case condMissing:
+			missing = append(missing, c.describe(e))
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		t.Why = "condition false: " + strings.Join(failed, "; ")
+	case len(missing) > 0:
+		t.Missing = true
+		t.Why = "condition key not in the request: " + strings.Join(missing, "; ")
+	default:
+		t.Applies = true
+		t.Why = "applies"
+		if len(s.conditions) > 0 {
+			t.Why = fmt.Sprintf("applies (%d condition(s) true)", len(s.conditions))
+		}
+	}
+	return t
+}
+
+// describe renders a condition with the request's values for it.
+func (c *condition) describe(e *env) string {
+	var pv []string
+	for _, v := range c.values {
+		pv = append(pv, v.pat.text)
+	}
+	vals := e.get(c.keyLower)
+	got := "absent"
+	if n := vals.len(); n > 0 {
+		var rv []string
+		for i := 0; i < n; i++ {
+			rv = append(rv, vals.at(i))
+		}
+		got = "request has " + list(rv)
+	}
+	return fmt.Sprintf("%s %s %s (%s)", c.op, c.key, list(pv), got)
+}
+
+func (s *Statement) missingConditions(e *env) []Requirement {
+	var out []Requirement
+	for _, c := range s.conditions {
+		if c.eval(e) != condMissing {
+			continue
+		}
+		r := Requirement{Statement: s, Operator: c.op, Key: c.key}
+		for _, v := range c.values {
+			r.Values = append(r.Values, v.pat.text)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (g *Grant) trace(e *env) Trace {
+	switch g.check(e) {
+	case grantApplies:
+		return Trace{Applies: true, Why: fmt.Sprintf("grant %s allows %s to %s", g.label(), strings.Join(g.Operations, ", "), g.GranteePrincipal)}
+	case grantOtherGrantee:
+		return Trace{Why: fmt.Sprintf("grant %s is for %s", g.label(), g.GranteePrincipal)}
+	case grantOtherOperation:
+		return Trace{Why: fmt.Sprintf("grant %s allows only %s", g.label(), strings.Join(g.Operations, ", "))}
+	}
+	return Trace{Why: fmt.Sprintf("grant %s: the request's encryption context does not meet its constraints", g.label())}
+}
+
+func list(xs []string) string {
+	if len(xs) == 1 {
+		return fmt.Sprintf("%q", xs[0])
+	}
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+func refs(ss []*Statement) string {
+	r := make([]string, len(ss))
+	for i, s := range ss {
+		r[i] = s.Ref()
+	}
+	return strings.Join(r, "; ")
+}
+
+func (x *Explanation) summary(req *Request, kms bool) string {
+	d := &x.Decision
+	p := req.Principal.ARN
+	switch d.Outcome {
+	case ExplicitDeny:
+		return fmt.Sprintf("explicitly denied by %s", refs(d.Statements()))
+	case Allow:
+		switch {
+		case d.Grant != nil:
+			return fmt.Sprintf("allowed by grant %s", d.Grant.label())
+		case d.nBy == 0:
+			return fmt.Sprintf("allowed: %s is the root user of the account that owns the resource", p)
+		}
+		return fmt.Sprintf("allowed by %s", refs(d.Statements()))
+	}
+	acct := req.Principal.Account
+	switch d.Gap {
+	case GapSCP:
+		return fmt.Sprintf("implicitly denied: no SCP at organization level %d allows %s", d.Level, req.Action)
+	case GapEndpoint:
+		return fmt.Sprintf("implicitly denied: the VPC endpoint policy does not allow %s", req.Action)
+	case GapBoundary:
+		return fmt.Sprintf("implicitly denied: the permissions boundary does not allow %s", req.Action)
+	case GapSession:
+		return fmt.Sprintf("implicitly denied: the session policy does not allow %s", req.Action)
+	case GapNoKeyPolicy:
+		return "implicitly denied: no key policy was given, and KMS requires one"
+	case GapKeyPolicyTrust:
+		return fmt.Sprintf("implicitly denied: identity policies allow %s, but the key policy does not allow account %s (arn:aws:iam::%s:root) to use IAM policies for it", req.Action, acct, acct)
+	case GapIdentity:
+		return fmt.Sprintf("implicitly denied: the resource policy delegates %s to account %s, but no identity policy of %s allows it", req.Action, acct, p)
+	case GapResourcePolicy:
+		return fmt.Sprintf("implicitly denied: cross-account access needs the resource policy to allow %s, and it does not", p)
+	case GapCrossAccountKey:
+		return fmt.Sprintf("implicitly denied: the key policy allows %s, but cross-account use also needs an identity policy in account %s that allows %s", p, acct, req.Action)
+	}
+	what := "policy"
+	if kms {
+		what = "key policy, grant"
+	}
+	return fmt.Sprintf("implicitly denied: no %s or identity policy allows %s to %s", what, p, req.Action)
+}
+
+// notes points out conditions that did not matter: an Allow whose condition failed or was
+// missing while another statement allowed the request without it.
+func (x *Explanation) notes() {
+	d := &x.Decision
+	if d.Outcome != Allow || d.nBy == 0 {
+		return
+	}
+	for _, st := range x.Steps {
+		if st.Statement.Effect != EffectAllow || st.Applies || !strings.HasPrefix(st.Why, "condition") {
+			continue
+		}
+		x.Notes = append(x.Notes, fmt.Sprintf("%s would allow %s only under its condition, but the condition restricts nothing here: %s allows it without one",
+			st.Statement.Ref(), "this request", refs(d.Statements())))
+	}
+}
