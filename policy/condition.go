@@ -169,6 +169,9 @@ func (c *compiler) conditions(n *jsontree.Node) ([]*condition, error) {
 			if !validConditionKey(km.Key) {
 				return nil, c.errAt(km.KeyPos, "invalid condition key %q: expected service:name", km.Key)
 			}
+			if set == setAllValues && c.p.Kind == Resource && strings.HasPrefix(lower, ecPrefix) {
+				return nil, c.errAt(km.KeyPos, "%s with %s is rejected by KMS (OverlyPermissiveCondition): it matches requests with no encryption context; use StringEquals", om.Key, km.Key)
+			}
 			cond := &condition{op: om.Key, info: info, set: set, ifExists: ifExists, key: km.Key, keyLower: lower, pos: Position(km.KeyPos)}
 			var vals []*jsontree.Node
 			switch km.Value.Kind {

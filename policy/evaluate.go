@@ -280,7 +280,11 @@ func (s *Set) Evaluate(req *Request) Decision {
 }
 
 func (s *Set) fill(ls *layers, e *env) {
-	ls[lResource].add(s.Resource, e)
+	// A resource policy governs requests on its resource; a request on no resource
+	// ("*", as kms:CreateKey) is decided by identity policies alone.
+	if e.req.Resource != "*" {
+		ls[lResource].add(s.Resource, e)
+	}
 	for _, p := range s.Identity {
 		ls[lIdentity].add(p, e)
 	}
@@ -346,9 +350,12 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 		return
 	}
 	r := ls[lResource].bits(m)
+	hasResourcePolicy := s.Resource != nil && e.req.Resource != "*"
 	idAllow := allowed(ls[lIdentity].bits(m))
 	bOK := s.Boundary == nil || allowed(ls[lBoundary].bits(m))
-	sOK := s.Session == nil || allowed(ls[lSession].bits(m))
+	// A federated user (GetFederationToken) session has no identity-based permissions unless a
+	// session policy was passed; a role session without one keeps the role's permissions.
+	sOK := s.Session == nil && p.Type != FederatedUser || s.Session != nil && allowed(ls[lSession].bits(m))
 	idOK := idAllow && bOK && sOK
 	same := e.resourceAccount == "" || p.Account == e.resourceAccount
 	kms := isKMSKey(e.req)
@@ -389,7 +396,7 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 			return
 		}
 		implicit(GapNoAllow)
-	case kms && s.Resource == nil && d.Grant == nil:
+	case kms && !hasResourcePolicy && d.Grant == nil:
 		implicit(GapNoKeyPolicy)
 	case p.Type == Root:
 		// The root user is not subject to identity policies. It has full access to its own

@@ -123,9 +123,9 @@ func (s *Statement) trace(e *env) Trace {
 	req := e.req
 	if !s.matchesAction(req.Action) {
 		if s.notAction {
-			return Trace{Why: fmt.Sprintf("NotAction %s excludes %s", list(s.actions), req.Action)}
+			return Trace{Why: fmt.Sprintf("NotAction %s excludes %s", list(s.actionText), req.Action)}
 		}
-		return Trace{Why: fmt.Sprintf("action %s is not in %s", req.Action, list(s.actions))}
+		return Trace{Why: fmt.Sprintf("action %s is not in %s", req.Action, list(s.actionText))}
 	}
 	mk := s.matchPrincipal(e)
 	if mk == matchNone {
@@ -168,8 +168,11 @@ func (s *Statement) trace(e *env) Trace {
 	default:
 		t.Applies = true
 		t.Why = "applies"
+		if mk == matchAccount {
+			t.Why = fmt.Sprintf("applies to account %s: delegates to the account's IAM policies", req.Principal.Account)
+		}
 		if len(s.conditions) > 0 {
-			t.Why = fmt.Sprintf("applies (%d condition(s) true)", len(s.conditions))
+			t.Why += fmt.Sprintf(" (%d condition(s) true)", len(s.conditions))
 		}
 	}
 	return t
@@ -269,7 +272,11 @@ func (x *Explanation) summary(req *Request, kms bool) string {
 	case GapKeyPolicyTrust:
 		return fmt.Sprintf("implicitly denied: identity policies allow %s, but the key policy does not allow account %s (arn:aws:iam::%s:root) to use IAM policies for it", req.Action, acct, acct)
 	case GapIdentity:
-		return fmt.Sprintf("implicitly denied: the resource policy delegates %s to account %s, but no identity policy of %s allows it", req.Action, acct, p)
+		rp := "resource policy"
+		if kms {
+			rp = "key policy"
+		}
+		return fmt.Sprintf("implicitly denied: the %s delegates %s to account %s, but no identity policy of %s allows it", rp, req.Action, acct, p)
 	case GapResourcePolicy:
 		return fmt.Sprintf("implicitly denied: cross-account access needs the resource policy to allow %s, and it does not", p)
 	case GapCrossAccountKey:
@@ -293,7 +300,7 @@ func (x *Explanation) notes() {
 		if st.Statement.Effect != EffectAllow || st.Applies || !strings.HasPrefix(st.Why, "condition") {
 			continue
 		}
-		x.Notes = append(x.Notes, fmt.Sprintf("%s would allow %s only under its condition, but the condition restricts nothing here: %s allows it without one",
-			st.Statement.Ref(), "this request", refs(d.Statements())))
+		x.Notes = append(x.Notes, fmt.Sprintf("the condition of %s restricts nothing for this caller: %s already allows the request",
+			st.Statement.Ref(), refs(d.Statements())))
 	}
 }

@@ -146,6 +146,9 @@ func (c *compiler) statement(index int, n *jsontree.Node) (*Statement, error) {
 			return nil, c.errAt(m.Value.Pos, "Sid must be a string, not %s", article(m.Value.Kind))
 		}
 		s.Sid = m.Value.Str
+		if (c.p.Kind == Identity || c.p.Kind == SCP) && !isAlnum(s.Sid) {
+			return nil, c.errAt(m.Value.Pos, "invalid Sid %q: in %s policies a Sid may contain only letters and digits", s.Sid, c.p.Kind)
+		}
 	}
 	what := fmt.Sprintf("statement %d", index)
 	if s.Sid != "" {
@@ -180,6 +183,10 @@ func (c *compiler) statement(index int, n *jsontree.Node) (*Statement, error) {
 	}
 	if s.actions, err = c.actions(am); err != nil {
 		return nil, err
+	}
+	s.actionText = make([]string, len(s.actions))
+	for i, n := range mustList(am) {
+		s.actionText[i] = n.Str
 	}
 
 	// Resource / NotResource
@@ -232,6 +239,14 @@ func (c *compiler) statement(index int, n *jsontree.Node) (*Statement, error) {
 	return s, nil
 }
 
+// mustList returns the string nodes of a member already checked by stringList.
+func mustList(m jsontree.Member) []*jsontree.Node {
+	if m.Value.Kind == jsontree.Array {
+		return m.Value.Elems
+	}
+	return []*jsontree.Node{m.Value}
+}
+
 // stringList reads a string or a non-empty array of strings.
 func (c *compiler) stringList(m jsontree.Member) ([]*jsontree.Node, error) {
 	v := m.Value
@@ -269,6 +284,15 @@ func (c *compiler) actions(m jsontree.Member) ([]string, error) {
 		out = append(out, strings.ToLower(a))
 	}
 	return out, nil
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func isWildcardOnly(s string) bool { return strings.Trim(s, "*") == "" }

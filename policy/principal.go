@@ -384,3 +384,34 @@ func (ps *principalSet) notPrincipalApplies(p *Principal, effect Effect, hasBoun
 	}
 	return listed == 0
 }
+
+// Principals lists the callers the policy's Principal elements name, as ARNs: account
+// entries as the account's root ARN, "*" as "*". NotPrincipal elements are not included.
+func (p *Policy) Principals() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range p.Statements {
+		if s.principal == nil || s.notPrincipal {
+			continue
+		}
+		if s.principal.any {
+			add("*")
+		}
+		for _, e := range s.principal.entries {
+			switch e.kind {
+			case entAccount:
+				add("arn:aws:iam::" + e.account + ":root")
+			case entUniqueID, entFederated, entCanonical:
+			default:
+				add(e.value)
+			}
+		}
+	}
+	return out
+}

@@ -416,3 +416,24 @@ func (p *parser) hex4() (rune, error) {
 	p.off += 4
 	return rune(v), nil
 }
+
+// Get returns the value of an object's member, or nil.
+func (n *Node) Get(key string) *Node {
+	if n == nil || n.Kind != Object {
+		return nil
+	}
+	for _, m := range n.Members {
+		if m.Key == key {
+			return m.Value
+		}
+	}
+	return nil
+}
+
+// Text returns a string value, or "" for anything else.
+func (n *Node) Text() string {
+	if n == nil || n.Kind != String {
+		return ""
+	}
+	return n.Str
+}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/keytrail/keytrail/policy"
+)
+
+// decisionOut is the JSON form of an explained decision.
+type decisionOut struct {
+	Principal            string      `json:"principal"`
+	Action               string      `json:"action"`
+	Resource             string      `json:"resource"`
+	Decision             string      `json:"decision"`
+	Summary              string      `json:"summary"`
+	DependsOnMissingKeys bool        `json:"dependsOnMissingKeys"`
+	Requirements         []reqOut    `json:"requirements,omitempty"`
+	Statements           []stmtOut   `json:"statements"`
+	Grant                string      `json:"grant,omitempty"`
+	Notes                []string    `json:"notes,omitempty"`
+	Steps                []stepOut   `json:"steps,omitempty"`
+	Grants               []traceJSON `json:"grants,omitempty"`
+}
+
+type reqOut struct {
+	Key       string   `json:"key"`
+	Operator  string   `json:"operator"`
+	Values    []string `json:"values"`
+	Statement stmtOut  `json:"statement"`
+}
+
+type stmtOut struct {
+	Policy string `json:"policy"`
+	Sid    string `json:"sid,omitempty"`
+	Index  int    `json:"index"`
+	Line   int    `json:"line"`
+	Col    int    `json:"col"`
+	Effect string `json:"effect"`
+}
+
+type stepOut struct {
+	Layer     string  `json:"layer"`
+	Statement stmtOut `json:"statement"`
+	traceJSON
+}
+
+type traceJSON struct {
+	Applies bool   `json:"applies"`
+	Missing bool   `json:"missingKeys,omitempty"`
+	Match   string `json:"principalMatch,omitempty"`
+	Why     string `json:"why"`
+}
+
+func stmtJSON(s *policy.Statement) stmtOut {
+	return stmtOut{Policy: s.Policy.Name, Sid: s.Sid, Index: s.Index, Line: s.Pos.Line, Col: s.Pos.Col, Effect: s.Effect.String()}
+}
+
+func toTraceJSON(t policy.Trace) traceJSON {
+	return traceJSON{Applies: t.Applies, Missing: t.Missing, Match: t.Match, Why: t.Why}
+}
+
+func newDecisionOut(req *policy.Request, x *policy.Explanation, steps bool) decisionOut {
+	d := x.Decision
+	o := decisionOut{Principal: req.Principal.ARN, Action: req.Action, Resource: req.Resource,
+		Decision: d.Outcome.String(), Summary: x.Summary, DependsOnMissingKeys: d.DependsOnMissingKeys,
+		Statements: []stmtOut{}, Notes: x.Notes}
+	for _, s := range d.Statements() {
+		o.Statements = append(o.Statements, stmtJSON(s))
+	}
+	if d.Grant != nil {
+		o.Grant = d.Grant.ID
+		if o.Grant == "" {
+			o.Grant = d.Grant.Name
+		}
+	}
+	for _, r := range x.Requirements {
+		o.Requirements = append(o.Requirements, reqOut{Key: r.Key, Operator: r.Operator, Values: r.Values, Statement: stmtJSON(r.Statement)})
+	}
+	if steps {
+		for _, st := range x.Steps {
+			o.Steps = append(o.Steps, stepOut{Layer: st.Layer, Statement: stmtJSON(st.Statement), traceJSON: toTraceJSON(st.Trace)})
+		}
+		for _, g := range x.Grants {
+			o.Grants = append(o.Grants, toTraceJSON(g))
+		}
+	}
+	return o
+}
+
+// conditional renders the requirements: "allowed only if ..." for a deny, "allowed unless ..."
+// for an allow.
+func conditional(x *policy.Explanation) string {
+	if !x.Decision.DependsOnMissingKeys || len(x.Requirements) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, r := range x.Requirements {
+		parts = append(parts, requirementText(r))
+	}
+	lead := "allowed only if "
+	if x.Decision.Outcome == policy.Allow {
+		lead = "allowed unless "
+	}
+	return lead + strings.Join(parts, " and ")
+}
+
+// requirementText reads a condition on a missing key in words where it can:
+// "kms:GrantIsForAWSResource is true".
+func requirementText(r policy.Requirement) string {
+	vals := strings.Join(r.Values, " or ")
+	switch strings.TrimSuffix(r.Operator, "IfExists") {
+	case "Bool", "StringEquals", "ArnEquals", "NumericEquals", "DateEquals":
+		return fmt.Sprintf("%s is %s", r.Key, vals)
+	case "StringLike", "ArnLike":
+		return fmt.Sprintf("%s is like %s", r.Key, vals)
+	case "IpAddress":
+		return fmt.Sprintf("%s is in %s", r.Key, vals)
+	case "Null":
+		if vals == "false" {
+			return fmt.Sprintf("%s is present", r.Key)
+		}
+	}
+	return fmt.Sprintf("%s %s %s", r.Key, r.Operator, vals)
+}
+
+// reasons are the plain-text reasons of a decision: the summary, the conditional answer, notes.
+func reasons(x *policy.Explanation) []string {
+	out := []string{x.Summary}
+	if c := conditional(x); c != "" {
+		out = append(out, c)
+	}
+	return append(out, x.Notes...)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func writeJSONIndent(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// table renders rows under a header.
+func table(w io.Writer, header []string, rows [][]string) error {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+	t.Header(toAny(header)...)
+	for _, r := range rows {
+		if err := t.Append(toAny(r)...); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func toAny(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// writeDecision renders an explained decision as text.
+func writeDecision(w io.Writer, req *policy.Request, x *policy.Explanation, explain bool) error {
+	fmt.Fprintf(w, "%s: %s %s on %s\n", x.Decision.Outcome, req.Principal.ARN, req.Action, req.Resource)
+	fmt.Fprintf(w, "  why: %s\n", x.Summary)
+	if c := conditional(x); c != "" {
+		fmt.Fprintf(w, "  conditional: %s\n", c)
+		for _, r := range x.Requirements {
+			fmt.Fprintf(w, "    %s %s %s  (%s)\n", r.Operator, r.Key, strings.Join(r.Values, " | "), r.Statement.Ref())
+		}
+	}
+	for _, n := range x.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
+	if !explain {
+		return nil
+	}
+	fmt.Fprintln(w)
+	var rows [][]string
+	for _, st := range x.Steps {
+		res := "no"
+		switch {
+		case st.Applies:
+			res = "APPLIES"
+		case st.Missing:
+			res = "if keys"
+		}
+		name := st.Statement.Sid
+		if name == "" {
+			name = fmt.Sprintf("#%d", st.Statement.Index)
+		}
+		rows = append(rows, []string{st.Layer, name, st.Statement.Effect.String(), res, st.Why})
+	}
+	for _, g := range x.Grants {
+		res := "no"
+		if g.Applies {
+			res = "APPLIES"
+		}
+		rows = append(rows, []string{"grant", "", "Allow", res, g.Why})
+	}
+	return table(w, []string{"POLICY", "STATEMENT", "EFFECT", "APPLIES", "WHY"}, rows)
+}

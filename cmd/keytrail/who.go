@@ -1,0 +1,197 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/keytrail/keytrail/fixtures"
+	"github.com/keytrail/keytrail/policy"
+)
+
+const whoHelp = `
+Usage: keytrail who ACTION [RESOURCE] [--key-policy FILE] [flags]
+
+Lists every principal that can, can under conditions, or cannot do ACTION on RESOURCE: the
+principals the key (or bucket) policy names, the grantees of --grants, every user and role of
+--auth-details, and the resource account's root user. Each answer is evaluated exactly as
+'keytrail can' would, with the principal's own policies from --auth-details.
+
+Where the key policy delegates to an account (arn:aws:iam::ACCOUNT:root) and --auth-details does
+not list that account's users and roles, a row "ACCOUNT:* (IAM principals)" says what any of
+them could do if their IAM policies allowed it.
+
+Examples:
+  keytrail who kms:Decrypt                                   # the embedded seed key policy
+  keytrail who kms:Decrypt KEY_ARN --key-policy key.json --auth-details auth.json
+  keytrail who kms:CreateGrant -c kms:GrantIsForAWSResource=true -o json
+
+Exit status: 0 listed, 2 usage error, 3 invalid input.
+`
+
+type whoRow struct {
+	Principal    string   `json:"principal"`
+	Answer       string   `json:"answer"` // can | via IAM | conditional | cannot
+	Decision     string   `json:"decision"`
+	Why          string   `json:"why"`
+	Requirements []string `json:"requirements,omitempty"`
+}
+
+func runWho(args []string, s *stdio) int {
+	var pf policyFlags
+	var output string
+	fs := newFlags("who", whoHelp, s)
+	pf.register(fs, false)
+	fs.StringVarP(&output, "output", "o", "table", "output format: table or json")
+	if done, code := parseFlags(fs, args, s); done {
+		return code
+	}
+	if output != "table" && output != "json" {
+		return usageError(s, "who", fmt.Sprintf("invalid --output %q: expected table or json", output))
+	}
+	pos := fs.Args()
+	if len(pos) < 1 || len(pos) > 2 {
+		return usageError(s, "who", "expected ACTION [RESOURCE]")
+	}
+	in, err := pf.load(s)
+	if err != nil {
+		return inputError(s, err)
+	}
+	action, resource := pos[0], ""
+	switch {
+	case len(pos) == 2:
+		resource = pos[1]
+	case in.seed:
+		resource = fixtures.SeedKeyARN
+	default:
+		return usageError(s, "who", "RESOURCE is required with --key-policy")
+	}
+	account := accountOfARN(resource)
+	if account == "" {
+		account = pf.resourceAccount
+	}
+	var rows []whoRow
+	for _, c := range candidates(in, account) {
+		row, err := pf.whoRow(in, c, action, resource)
+		if err != nil {
+			return inputError(s, err)
+		}
+		rows = append(rows, row)
+	}
+	rank := map[string]int{"can": 0, "via IAM": 1, "conditional": 2, "cannot": 3}
+	sort.SliceStable(rows, func(i, j int) bool { return rank[rows[i].Answer] < rank[rows[j].Answer] })
+	if output == "json" {
+		if err := writeJSONIndent(s.out, rows); err != nil {
+			return inputError(s, err)
+		}
+		return exitOK
+	}
+	fmt.Fprintf(s.out, "who can %s on %s\n", action, resource)
+	var tr [][]string
+	for _, r := range rows {
+		why := r.Why
+		if len(r.Requirements) > 0 {
+			why = strings.Join(r.Requirements, "; ")
+		}
+		tr = append(tr, []string{r.Principal, r.Answer, why})
+	}
+	if err := table(s.out, []string{"PRINCIPAL", "ANSWER", "WHY"}, tr); err != nil {
+		return inputError(s, err)
+	}
+	return exitOK
+}
+
+// candidate is a caller to try: an ARN, or an account whose IAM principals are tried as a
+// class (any, with an IAM policy allowing the action).
+type candidate struct {
+	arn        string
+	anyOfAcct  string
+	anonymous  bool
+	fromPolicy bool
+}
+
+func candidates(in *inputs, account string) []candidate {
+	var out []candidate
+	seen := map[string]bool{}
+	add := func(c candidate) {
+		key := c.arn + "|" + c.anyOfAcct
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, c)
+		}
+	}
+	listed := map[string]bool{} // accounts whose principals --auth-details lists
+	if in.dir != nil {
+		for _, id := range in.dir.Identities {
+			listed[accountOfARN(id.ARN)] = true
+		}
+	}
+	if account != "" {
+		add(candidate{arn: "arn:aws:iam::" + account + ":root"})
+	}
+	if in.set.Resource != nil {
+		for _, p := range in.set.Resource.Principals() {
+			if p == "*" {
+				add(candidate{arn: "anonymous", anonymous: true, fromPolicy: true})
+				continue
+			}
+			add(candidate{arn: p, fromPolicy: true})
+			if strings.HasSuffix(p, ":root") && !listed[accountOfARN(p)] {
+				add(candidate{anyOfAcct: accountOfARN(p)})
+			}
+		}
+	}
+	for _, g := range in.set.Grants {
+		add(candidate{arn: g.GranteePrincipal})
+	}
+	if in.dir != nil {
+		for _, id := range in.dir.Identities {
+			add(candidate{arn: id.ARN})
+		}
+	}
+	return out
+}
+
+// anyIAMAllow stands for "an identity policy that allows the action": what an account's
+// administrator could attach.
+var anyIAMAllow = policy.MustParse("(any IAM policy allowing the action)", policy.Identity,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+
+func (pf *policyFlags) whoRow(in *inputs, c candidate, action, resource string) (whoRow, error) {
+	name := c.arn
+	pstr := c.arn
+	if c.anyOfAcct != "" {
+		name = c.anyOfAcct + ":* (IAM principals)"
+		pstr = "arn:aws:iam::" + c.anyOfAcct + ":user/any-iam-principal"
+	}
+	p, err := policy.ParsePrincipal(pstr)
+	if err != nil {
+		return whoRow{}, err
+	}
+	set, req, err := pf.request(in, p, action, resource)
+	if err != nil {
+		return whoRow{}, err
+	}
+	if c.anyOfAcct != "" {
+		set.Identity = append(set.Identity, anyIAMAllow)
+	}
+	x := set.Explain(req)
+	row := whoRow{Principal: name, Decision: x.Decision.Outcome.String(), Why: x.Summary}
+	if c.anonymous {
+		row.Principal = "* (anyone, including anonymous)"
+	}
+	switch {
+	case x.Decision.Outcome == policy.Allow && !x.Decision.DependsOnMissingKeys:
+		row.Answer = "can"
+	case x.Decision.DependsOnMissingKeys:
+		row.Answer = "conditional"
+		row.Requirements = []string{conditional(x)}
+	default:
+		row.Answer = "cannot"
+	}
+	if c.anyOfAcct != "" && row.Answer == "can" {
+		row.Answer = "via IAM"
+		row.Why = "any IAM user or role of the account whose IAM policies allow " + action + " (" + x.Summary + ")"
+	}
+	return row, nil
+}
