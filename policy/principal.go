@@ -133,6 +133,8 @@ type principalEntry struct {
 	account string
 	name    string // role name for entRole
 	value   string // the text as written (account entries: the account id)
+	text    string // the text as written
+	typ     string // the element key: AWS, Service, Federated, CanonicalUser
 }
 
 // principalSet is a compiled Principal or NotPrincipal element.
@@ -195,6 +197,7 @@ func (c *compiler) principals(m jsontree.Member) (*principalSet, error) {
 			if err != nil {
 				return nil, c.errAt(n.Pos, "%v", err)
 			}
+			e.text, e.typ = n.Str, typ
 			ps.entries = append(ps.entries, e)
 		}
 	}
