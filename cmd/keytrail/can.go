@@ -49,6 +49,9 @@ func runCan(args []string, s *stdio) int {
 	if len(pos) < 2 || len(pos) > 3 {
 		return usageError(s, "can", "expected PRINCIPAL ACTION [RESOURCE]")
 	}
+	if err := pf.validate(); err != nil {
+		return usageError(s, "can", err.Error())
+	}
 	in, err := pf.load(s)
 	if err != nil {
 		return inputError(s, err)

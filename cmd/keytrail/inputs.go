@@ -48,6 +48,21 @@ func (f *policyFlags) register(fs *pflag.FlagSet, identity bool) {
 	fs.StringVar(&f.resourceAccount, "resource-account", "", "the account that owns RESOURCE when its ARN has none (S3)")
 }
 
+// validate checks the flags that need no file: a usage error, not an input error.
+func (f *policyFlags) validate() error {
+	for _, kv := range f.context {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return fmt.Errorf("invalid --context %q: expected KEY=VALUE", kv)
+		}
+	}
+	if f.time != "" {
+		if _, err := time.Parse(time.RFC3339, f.time); err != nil {
+			return fmt.Errorf("invalid --time %q: expected RFC 3339 such as 2026-11-29T12:00:00Z", f.time)
+		}
+	}
+	return nil
+}
+
 // inputs are the loaded policies.
 type inputs struct {
 	set      policy.Set // the resource side and organization; identity policies are per caller

@@ -53,6 +53,9 @@ func runWho(args []string, s *stdio) int {
 	if len(pos) < 1 || len(pos) > 2 {
 		return usageError(s, "who", "expected ACTION [RESOURCE]")
 	}
+	if err := pf.validate(); err != nil {
+		return usageError(s, "who", err.Error())
+	}
 	in, err := pf.load(s)
 	if err != nil {
 		return inputError(s, err)

@@ -1,0 +1,124 @@
+package cases
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFixtures runs every case under fixtures/cases through the runner keytrail test uses.
+func TestFixtures(t *testing.T) {
+	files, err := filepath.Glob("../../fixtures/cases/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no case files under fixtures/cases (err %v)", err)
+	}
+	total := 0
+	for _, f := range files {
+		cs, err := Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			total++
+			t.Run(strings.TrimSuffix(filepath.Base(f), ".json")+"/"+c.ID, func(t *testing.T) {
+				if c.Expect == "" && !c.ExpectError {
+					t.Fatalf("case has no expectation: give expect or expectError")
+				}
+				if ok, why := c.Run().Check(); !ok {
+					t.Error(why)
+				}
+			})
+		}
+	}
+	if total < 200 {
+		t.Errorf("only %d cases; the corpus must keep at least 200", total)
+	}
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDecodeForms(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "key.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/a"},"Action":"kms:Decrypt","Resource":"*"}]}`)
+	body := `{"id":"by-path","principal":"arn:aws:iam::111122223333:user/a","action":"kms:Decrypt",
+	  "resource":"arn:aws:kms:us-east-1:111122223333:key/k","keyPolicy":"key.json","expect":"Allow"},
+	 {"id":"by-string","principal":"arn:aws:iam::111122223333:user/a","action":"kms:Decrypt",
+	  "resource":"arn:aws:kms:us-east-1:111122223333:key/k","keyPolicy":"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}}","expect":"ExplicitDeny"},
+	 {"id":"context-types","principal":"arn:aws:iam::111122223333:user/a","action":"kms:Decrypt",
+	  "resource":"arn:aws:kms:us-east-1:111122223333:key/k","context":{"kms:GrantIsForAWSResource":true,"aws:TagKeys":["a","b"]},
+	  "keyPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/a"},"Action":"kms:Decrypt","Resource":"*",
+	   "Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"},"ForAllValues:StringEquals":{"aws:TagKeys":["a","b","c"]}}}]},"expect":"Allow"}`
+	for name, text := range map[string]string{
+		"array.json":  "[" + body + "]",
+		"object.json": `{"description":"x","cases":[` + body + `]}`,
+	} {
+		cs, err := Load(writeFile(t, dir, name, text))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(cs) != 3 {
+			t.Fatalf("%s: got %d cases, want 3", name, len(cs))
+		}
+		for _, c := range cs {
+			if ok, why := c.Run().Check(); !ok {
+				t.Errorf("%s %s: %s", name, c.ID, why)
+			}
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for name, text := range map[string]string{
+		"duplicate ids": `[{"id":"a","principal":"p","action":"x","resource":"*"},{"id":"a","principal":"p","action":"x","resource":"*"}]`,
+		"not cases":     `{"Version":"2012-10-17"}`,
+		"syntax":        "[\n {\"id\": }\n]",
+		"null case":     `[null]`,
+	} {
+		if _, err := Decode(name, []byte(text)); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	_, err := Decode("f.json", []byte("[\n {\"id\": }\n]"))
+	if err == nil || !strings.Contains(err.Error(), "f.json: 2:") {
+		t.Errorf("syntax error should name file and line: %v", err)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	for name, c := range map[string]*Case{
+		"no principal":     {ID: "a", Action: "kms:Decrypt", Resource: "*"},
+		"bad principal":    {ID: "a", Principal: "bob", Action: "kms:Decrypt", Resource: "*"},
+		"both slots":       {ID: "a", Principal: "anonymous", Action: "s3:GetObject", Resource: "*", KeyPolicy: []byte(`{}`), ResourcePolicy: []byte(`{}`)},
+		"missing file":     {ID: "a", Principal: "anonymous", Action: "s3:GetObject", Resource: "*", KeyPolicy: []byte(`"nope.json"`), File: "/nonexistent/x.json"},
+		"bad time":         {ID: "a", Principal: "anonymous", Action: "s3:GetObject", Resource: "*", Time: "yesterday"},
+		"bad context":      {ID: "a", Principal: "anonymous", Action: "s3:GetObject", Resource: "*", Context: map[string]any{"k": map[string]any{}}},
+		"malformed policy": {ID: "a", Principal: "anonymous", Action: "s3:GetObject", Resource: "*", ResourcePolicy: []byte(`"{\"Statement\": ["`)},
+	} {
+		if _, _, err := c.Build(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	c := &Case{ID: "a", Principal: "anonymous", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Expect: "Allow"}
+	if ok, why := c.Run().Check(); ok || !strings.Contains(why, "expected Allow, got ImplicitDeny") {
+		t.Errorf("mismatch not reported: %v %q", ok, why)
+	}
+	c.Expect, c.ExpectError = "", true
+	if ok, _ := c.Run().Check(); ok {
+		t.Error("expectError on a valid case should fail")
+	}
+	c.Expect, c.ExpectError = "Maybe", false
+	if ok, _ := c.Run().Check(); ok {
+		t.Error("an invalid expect value should fail")
+	}
+}
