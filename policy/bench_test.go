@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -40,14 +41,25 @@ func BenchmarkEvaluateSeed(b *testing.B) {
 	}
 }
 
-// BenchmarkEvaluateSeedConditional decides role/app kms:CreateGrant, which hinges on a
-// missing condition key (the slow path: a second, optimistic pass).
-func BenchmarkEvaluateSeedConditional(b *testing.B) {
-	set := seedSet(b)
-	req := &Request{Principal: mustPrincipal(b, "arn:aws:iam::526262051452:user/K"), Action: "kms:ListGrants", Resource: seedKey}
+// BenchmarkEvaluateConditional decides role/app kms:CreateGrant under a key policy that
+// allows it only with kms:GrantIsForAWSResource true, which the request lacks: the slow path
+// (a second, optimistic pass finds the answer hinges on the missing key).
+func BenchmarkEvaluateConditional(b *testing.B) {
+	data, err := os.ReadFile("../fixtures/policies/app-attachment-key-policy.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	kp, err := Parse("app-attachment-key-policy.json", Resource, data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	set := &Set{Resource: kp}
+	req := &Request{Principal: mustPrincipal(b, "arn:aws:iam::526262051452:role/app"), Action: "kms:CreateGrant", Resource: seedKey}
 	b.ReportAllocs()
 	for b.Loop() {
-		set.Evaluate(req)
+		if d := set.Evaluate(req); d.Outcome != ImplicitDeny || !d.DependsOnMissingKeys {
+			b.Fatal(d.Outcome, d.DependsOnMissingKeys)
+		}
 	}
 }
 

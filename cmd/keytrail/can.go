@@ -21,7 +21,11 @@ service principal (s3.amazonaws.com), "anonymous", or a shorthand resolved again
 account: root, user/NAME, role/NAME, assumed-role/ROLE/SESSION.
 RESOURCE defaults to the seed key when --key-policy is not given; give it otherwise.
 
+With no arguments, can answers the seed walkthrough's questions on the embedded seed key policy
+(alias/myFirstKey, account 526262051452): a tour of what the evaluator decides and why.
+
 Examples:
+  keytrail can                                           # the tour of the seed key policy
   keytrail can user/K kms:Decrypt                        # the embedded seed key policy
   keytrail can role/app kms:CreateGrant -c kms:GrantIsForAWSResource=true
   keytrail can user/Bob kms:Decrypt --policy bob.json --explain
@@ -46,6 +50,9 @@ func runCan(args []string, s *stdio) int {
 		return usageError(s, "can", fmt.Sprintf("invalid --output %q: expected table or json", output))
 	}
 	pos := fs.Args()
+	if len(pos) == 0 && pf.keyPolicy == "" {
+		return runCanTour(&pf, output, s)
+	}
 	if len(pos) < 2 || len(pos) > 3 {
 		return usageError(s, "can", "expected PRINCIPAL ACTION [RESOURCE]")
 	}
@@ -89,4 +96,60 @@ func runCan(args []string, s *stdio) int {
 		return exitOK
 	}
 	return exitDenied
+}
+
+// tourQuestions are the seed walkthrough's questions, asked with no arguments.
+var tourQuestions = []struct {
+	principal, action string
+	context           []string
+}{
+	{"user/K", "kms:Decrypt", nil},
+	{"user/K", "kms:GenerateDataKey", nil},
+	{"user/K", "kms:CreateGrant", nil},
+	{"user/K", "kms:ScheduleKeyDeletion", nil},
+	{"user/Bob", "kms:Decrypt", nil},
+	{"root", "kms:PutKeyPolicy", nil},
+	{"arn:aws:iam::111122223333:role/x", "kms:Decrypt", nil},
+	{"anonymous", "kms:Decrypt", nil},
+}
+
+func runCanTour(pf *policyFlags, output string, s *stdio) int {
+	if err := pf.validate(); err != nil {
+		return usageError(s, "can", err.Error())
+	}
+	in, err := pf.load(s)
+	if err != nil {
+		return inputError(s, err)
+	}
+	var outs []decisionOut
+	var rows [][]string
+	for _, q := range tourQuestions {
+		p, err := resolvePrincipal(q.principal, fixtures.SeedAccount)
+		if err != nil {
+			return inputError(s, err)
+		}
+		set, req, err := pf.request(in, p, q.action, fixtures.SeedKeyARN)
+		if err != nil {
+			return inputError(s, err)
+		}
+		x := set.Explain(req)
+		outs = append(outs, newDecisionOut(req, x, false))
+		why := x.Summary
+		if c := conditional(x); c != "" {
+			why += "; " + c
+		}
+		rows = append(rows, []string{q.principal, q.action, x.Decision.Outcome.String(), why})
+	}
+	if output == "json" {
+		if err := writeJSONIndent(s.out, outs); err != nil {
+			return inputError(s, err)
+		}
+		return exitOK
+	}
+	fmt.Fprintf(s.out, "The seed key policy (%s, %s), embedded:\n", fixtures.SeedAlias, fixtures.SeedKeyARN)
+	if err := table(s.out, []string{"PRINCIPAL", "ACTION", "DECISION", "WHY"}, rows); err != nil {
+		return inputError(s, err)
+	}
+	fmt.Fprintln(s.out, "Ask your own: keytrail can PRINCIPAL ACTION [RESOURCE] [--key-policy FILE] [--explain]; see keytrail can --help")
+	return exitOK
 }

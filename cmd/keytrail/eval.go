@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/keytrail/keytrail/internal/cases"
 )
@@ -15,6 +16,10 @@ DESIGN.md and fixtures/cases/) and prints one JSON object per case and line:
 or, for a case whose input AWS would reject (a malformed policy),
   {"id": "bad", "error": "key.json:3:5: invalid Effect \"allow\" ..."}
 Decisions are printed whatever they are; compare them with 'keytrail test'.
+
+With --bench SECONDS, eval prints nothing per case; it measures warm throughput instead and
+writes one JSON summary to stderr: decisions per second with policies compiled once
+("compiled") and with every case read, parsed and evaluated each time ("full").
 
 Examples:
   keytrail eval fixtures/cases/seed-key-policy.json
@@ -33,12 +38,17 @@ type evalLine struct {
 }
 
 func runEval(args []string, s *stdio) int {
+	var bench float64
 	fs := newFlags("eval", evalHelp, s)
+	fs.Float64Var(&bench, "bench", 0, "measure throughput for about `SECONDS` per mode instead of printing decisions")
 	if done, code := parseFlags(fs, args, s); done {
 		return code
 	}
 	if fs.NArg() == 0 {
 		return usageError(s, "eval", "expected at least one case FILE")
+	}
+	if bench > 0 {
+		return runEvalBench(fs.Args(), time.Duration(bench*float64(time.Second)), s)
 	}
 	code := exitOK
 	for _, path := range fs.Args() {
@@ -64,4 +74,19 @@ func runEval(args []string, s *stdio) int {
 		}
 	}
 	return code
+}
+
+func runEvalBench(paths []string, d time.Duration, s *stdio) int {
+	var all []*cases.Case
+	for _, path := range paths {
+		cs, err := cases.Load(path)
+		if err != nil {
+			return inputError(s, err)
+		}
+		all = append(all, cs...)
+	}
+	if err := writeJSON(s.err, cases.Bench(all, d)); err != nil {
+		return inputError(s, err)
+	}
+	return exitOK
 }
