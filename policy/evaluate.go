@@ -318,7 +318,14 @@ func isKMSKey(req *Request) bool {
 
 func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	p := &e.req.Principal
+	// SCPs limit the IAM users and roles (and root users) of the organization's accounts:
+	// not anonymous callers or AWS service principals, whose Deny statements they cannot
+	// reach either.
+	iam := p.Type != Anonymous && p.Type != Service
 	for i := range ls {
+		if i >= lSCP && !iam {
+			continue
+		}
 		if ls[i].bits(m)&bDeny != 0 {
 			d.Outcome = ExplicitDeny
 			d.add(ls[i].first[0])
@@ -332,7 +339,6 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	}
 	implicit := func(g Gap) { d.Outcome, d.Gap = ImplicitDeny, g }
 	allowed := func(b bits) bool { return b&bAllowAny != 0 }
-	iam := p.Type != Anonymous && p.Type != Service
 	if iam {
 		for lvl := range s.SCPs {
 			if lvl >= MaxLevels {
@@ -460,6 +466,11 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 			allow(identitySteps...)
 		case idAllow:
 			implicit(idGap())
+		case r&bAllowWildcard != 0: // allowed to the role or "*", which the boundary or session policy limits
+			implicit(GapSession)
+			if !bOK {
+				implicit(GapBoundary)
+			}
 		case r&bAllowAccount != 0:
 			implicit(GapIdentity)
 		default:

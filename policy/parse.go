@@ -121,10 +121,17 @@ func compile(file string, kind Kind, root *jsontree.Node) (*Policy, error) {
 	default:
 		return nil, c.errAt(m.Value.Pos, "Statement must be an object or an array of objects, not %s", article(m.Value.Kind))
 	}
+	sids := map[string]bool{}
 	for i, n := range stmts {
 		s, err := c.statement(i, n)
 		if err != nil {
 			return nil, err
+		}
+		if s.Sid != "" && (kind == Identity || kind == SCP) {
+			if sids[s.Sid] {
+				return nil, c.errAt(jsontree.Pos(s.Pos), "duplicate Sid %q: statement ids must be unique in %s policies", s.Sid, kind)
+			}
+			sids[s.Sid] = true
 		}
 		c.p.Statements = append(c.p.Statements, s)
 	}

@@ -120,7 +120,9 @@ func (e *env) get(key string) values {
 			return one(p.Account)
 		}
 	case "aws:principaltype":
-		return one(p.Type.String())
+		if p.Type != Service { // AWS documents no value for service principals
+			return one(p.Type.String())
+		}
 	case "aws:username":
 		if p.Type == User {
 			return one(p.Name)

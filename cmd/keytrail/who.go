@@ -194,7 +194,13 @@ func (pf *policyFlags) whoRow(in *inputs, c candidate, action, resource string) 
 	}
 	if c.anyOfAcct != "" && row.Answer == "can" {
 		row.Answer = "via IAM"
-		row.Why = "any IAM user or role of the account whose IAM policies allow " + action + " (" + x.Summary + ")"
+		var by []string
+		for _, st := range x.Decision.Statements() {
+			if st.Policy != anyIAMAllow {
+				by = append(by, st.Ref())
+			}
+		}
+		row.Why = "any IAM user or role of the account whose IAM policies allow " + action + "; delegated by " + strings.Join(by, "; ")
 	}
 	return row, nil
 }

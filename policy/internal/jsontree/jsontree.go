@@ -64,7 +64,7 @@ func (e *SyntaxError) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 // Parse parses one JSON document. A leading UTF-8 byte order mark is skipped.
 func Parse(data []byte) (*Node, error) {
-	p := &parser{data: data, line: 1, lineStart: 0}
+	p := &parser{data: data, line: 1, lineStart: 0, col: 1}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		p.off = 3
 		p.lineStart = 3
@@ -141,14 +141,14 @@ func (p *parser) skipSpace() {
 }
 
 func (p *parser) value(depth int) (*Node, error) {
-	if depth >= MaxDepth {
-		return nil, p.errorf("nesting deeper than %d levels", MaxDepth)
-	}
 	if p.off >= len(p.data) {
 		return nil, p.errorf("unexpected end of input: expected a JSON value")
 	}
 	pos := p.pos()
 	switch c := p.data[p.off]; {
+	case (c == '{' || c == '[') && depth >= MaxDepth:
+		// depth counts the arrays and objects around this value; scalars add no nesting.
+		return nil, p.errorf("nesting deeper than %d levels", MaxDepth)
 	case c == '{':
 		return p.object(depth, pos)
 	case c == '[':
@@ -392,12 +392,19 @@ func (p *parser) escape() (rune, error) {
 			if r >= 0xDC00 || p.off+1 >= len(p.data) || p.data[p.off] != '\\' || p.data[p.off+1] != 'u' {
 				return utf8.RuneError, nil
 			}
+			next := p.off
 			p.off += 2
 			r2, err := p.hex4()
 			if err != nil {
 				return 0, err
 			}
-			return utf16.DecodeRune(r, r2), nil
+			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+				return dec, nil
+			}
+			// Not a low surrogate: the lone high surrogate becomes U+FFFD and the next
+			// escape is decoded on its own, as encoding/json does.
+			p.off = next
+			return utf8.RuneError, nil
 		}
 		return r, nil
 	}
