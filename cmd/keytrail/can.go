@@ -42,12 +42,9 @@ func runCan(args []string, s *stdio) int {
 	fs := newFlags("can", canHelp, s)
 	pf.register(fs, true)
 	fs.BoolVar(&explain, "explain", false, "show what every statement and grant did")
-	fs.StringVarP(&output, "output", "o", "table", "output format: table or json")
+	fs.VarP(newOutputFlag(&output), "output", "o", "output format: table or json")
 	if done, code := parseFlags(fs, args, s); done {
 		return code
-	}
-	if output != "table" && output != "json" {
-		return usageError(s, "can", fmt.Sprintf("invalid --output %q: expected table or json", output))
 	}
 	pos := fs.Args()
 	if len(pos) == 0 && pf.keyPolicy == "" {

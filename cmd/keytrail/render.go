@@ -217,3 +217,22 @@ func writeDecision(w io.Writer, req *policy.Request, x *policy.Explanation, expl
 	}
 	return table(w, []string{"POLICY", "STATEMENT", "EFFECT", "APPLIES", "WHY"}, rows)
 }
+
+// outputFlag is an --output value: "table" (the default) or "json". pflag reports any other
+// value as a usage error.
+type outputFlag struct{ v *string }
+
+func newOutputFlag(v *string) outputFlag {
+	*v = "table"
+	return outputFlag{v}
+}
+
+func (o outputFlag) String() string { return *o.v }
+func (o outputFlag) Type() string   { return "table|json" }
+func (o outputFlag) Set(s string) error {
+	if s != "table" && s != "json" {
+		return fmt.Errorf("expected table or json, not %q", s)
+	}
+	*o.v = s
+	return nil
+}

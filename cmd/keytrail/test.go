@@ -41,12 +41,9 @@ func runTest(args []string, s *stdio) int {
 	var output string
 	flags := newFlags("test", testHelp, s)
 	flags.BoolVarP(&verbose, "verbose", "v", false, "list every case, not only failures")
-	flags.StringVarP(&output, "output", "o", "table", "output format: table or json")
+	flags.VarP(newOutputFlag(&output), "output", "o", "output format: table or json")
 	if done, code := parseFlags(flags, args, s); done {
 		return code
-	}
-	if output != "table" && output != "json" {
-		return usageError(s, "test", fmt.Sprintf("invalid --output %q: expected table or json", output))
 	}
 	if flags.NArg() == 0 {
 		return usageError(s, "test", "expected at least one DIR or FILE")

@@ -42,12 +42,9 @@ func runWho(args []string, s *stdio) int {
 	var output string
 	fs := newFlags("who", whoHelp, s)
 	pf.register(fs, false)
-	fs.StringVarP(&output, "output", "o", "table", "output format: table or json")
+	fs.VarP(newOutputFlag(&output), "output", "o", "output format: table or json")
 	if done, code := parseFlags(fs, args, s); done {
 		return code
-	}
-	if output != "table" && output != "json" {
-		return usageError(s, "who", fmt.Sprintf("invalid --output %q: expected table or json", output))
 	}
 	pos := fs.Args()
 	if len(pos) < 1 || len(pos) > 2 {
