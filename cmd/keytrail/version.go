@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/keytrail/keytrail/policy/catalog"
 )
 
 // version is set at release time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
 func runVersion(args []string, s *stdio) int {
-	fs := newFlags("version", "\nUsage: keytrail version\n\nPrints keytrail's version and the Go version it was built with.\n", s)
+	fs := newFlags("version", "\nUsage: keytrail version\n\nPrints keytrail's version, the Go version it was built with, and the date of the embedded\nAWS service authorization catalog (actions, resource types, condition keys).\n", s)
 	if done, code := parseFlags(fs, args, s); done {
 		return code
 	}
@@ -23,5 +25,10 @@ func runVersion(args []string, s *stdio) int {
 		}
 	}
 	fmt.Fprintf(s.out, "keytrail %s%s (%s %s/%s)\n", version, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	cat, err := catalog.Default()
+	if err != nil {
+		return inputError(s, err)
+	}
+	fmt.Fprintf(s.out, "catalog: %s %s, AWS service authorization data of %s (%d services)\n", cat.Source, cat.Version, cat.Date, len(cat.Services))
 	return exitOK
 }
