@@ -13,7 +13,7 @@ const seedKey = "arn:aws:kms:us-east-1:526262051452:key/da0f41cc-b71c-484f-977f-
 
 func seedSet(tb testing.TB) *Set {
 	tb.Helper()
-	kp, err := ParseResource("seed-key-policy.json", fixtures.SeedKeyPolicy)
+	kp, err := ParseResource("seed-key-policy.json", Key, fixtures.SeedKeyPolicy)
 	if err != nil {
 		tb.Fatal(err)
 	}

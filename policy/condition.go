@@ -97,10 +97,20 @@ type condition struct {
 	pos      Position // of the key
 }
 
-// condValue is one policy value, parsed once for its operator family.
+// familyValue says what values an operator family takes, for errors.
+var familyValue = map[family]string{
+	famNumeric: "an integer or decimal number (policy variables are not allowed here)",
+	famDate:    "an ISO 8601 date (2026-11-29, 2026-11-29T12:00:00Z) or epoch seconds (policy variables are not allowed here)",
+	famBool:    "true or false",
+	famNull:    "true or false",
+	famBinary:  "base64 text",
+	famIP:      "an IPv4 or IPv6 address or CIDR block such as 203.0.113.0/24",
+}
+
+// condValue is one policy value, parsed once for its operator family. Values that do not
+// parse are rejected when the policy is parsed.
 type condValue struct {
 	pat    pattern // the text, with its variables (String and Arn families only)
-	ok     bool    // parsed for the family (a value that does not parse never matches)
 	num    float64
 	t      time.Time
 	prefix netip.Prefix
@@ -169,8 +179,8 @@ func (c *compiler) conditions(n *jsontree.Node) ([]*condition, error) {
 			if !validConditionKey(km.Key) {
 				return nil, c.errAt(km.KeyPos, "invalid condition key %q: expected service:name", km.Key)
 			}
-			if set == setAllValues && c.p.Kind == Resource && strings.HasPrefix(lower, ecPrefix) {
-				return nil, c.errAt(km.KeyPos, "%s with %s is rejected by KMS (OverlyPermissiveCondition): it matches requests with no encryption context; use StringEquals", om.Key, km.Key)
+			if set == setAllValues && c.p.Kind == Key && (strings.HasPrefix(lower, ecPrefix) || strings.HasPrefix(lower, "aws:requesttag/")) {
+				return nil, c.errAt(km.KeyPos, "%s with %s is rejected by KMS (OverlyPermissiveCondition): it matches requests that carry no such key; use a single-valued operator", om.Key, km.Key)
 			}
 			cond := &condition{op: om.Key, info: info, set: set, ifExists: ifExists, key: km.Key, keyLower: lower, pos: Position(km.KeyPos)}
 			var vals []*jsontree.Node
@@ -218,13 +228,12 @@ func (c *compiler) condValue(cond *condition, v *jsontree.Node) (condValue, erro
 		if err != nil {
 			return condValue{}, err
 		}
-		if p.tmpl != nil || v.Kind == jsontree.String {
-			cv.pat = p
-			cv.pat.text = text
-		}
-		cv.ok = true
+		p.text = text
+		cv.pat = p
 	default:
-		cv.ok = cv.parse(cond.info.fam, text)
+		if !cv.parse(cond.info.fam, text) {
+			return condValue{}, c.errAt(v.Pos, "invalid value %q for %s %s: expected %s", text, cond.op, cond.key, familyValue[cond.info.fam])
+		}
 	}
 	return cv, nil
 }
@@ -336,38 +345,40 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// condResult is the outcome of one condition.
+// condResult is the outcome of one condition: true or false, and whether the key was absent
+// from the request (so that supplying it could change the result).
 type condResult uint8
 
 const (
-	condFalse   condResult = iota
-	condTrue               //
-	condMissing            // false only because the key is absent from the request
+	condFalse  condResult = 0
+	condTrue   condResult = 1
+	condAbsent condResult = 2 // flag
 )
 
-// eval evaluates the condition. It never allocates unless a value holds policy variables.
+// eval evaluates the condition with AWS's semantics for absent keys: negated operators,
+// ...IfExists and ForAllValues are true, the others false, Null tests presence. It never
+// allocates unless a value holds policy variables.
 func (c *condition) eval(e *env) condResult {
 	vals := e.get(c.keyLower)
 	n := vals.len()
 	if c.info.fam == famNull {
 		// Null: "true" means the key is absent, "false" that it is present.
+		res := condFalse
 		for i := range c.values {
-			if cv := &c.values[i]; cv.ok && cv.b == (n == 0) {
-				return condTrue
+			if c.values[i].b == (n == 0) {
+				res = condTrue
 			}
 		}
-		return condFalse
+		if n == 0 {
+			res |= condAbsent
+		}
+		return res
 	}
 	if n == 0 {
-		switch {
-		case c.ifExists, c.set == setAllValues:
-			return condTrue
-		case c.set == setAnyValue:
-			return condMissing
-		case c.info.negated:
-			return condTrue
+		if c.ifExists || c.set == setAllValues || c.set == setNone && c.info.negated {
+			return condTrue | condAbsent
 		}
-		return condMissing
+		return condFalse | condAbsent
 	}
 	switch c.set {
 	case setAnyValue:
@@ -414,13 +425,10 @@ func (c *condition) matchAny(e *env, v string) bool {
 }
 
 func (c *condition) matchOne(e *env, cv *condValue, v string) bool {
-	if !cv.ok {
-		return false
-	}
 	switch c.info.fam {
 	case famString, famStringIgnoreCase, famStringLike, famARN:
-		glob := c.info.fam == famStringLike || c.info.fam == famARN
-		pat, ok, _ := cv.pat.expand(e, glob)
+		isGlob := c.info.fam == famStringLike || c.info.fam == famARN
+		pat, ok, _ := cv.pat.expand(e, isGlob)
 		if !ok {
 			return false
 		}
@@ -431,7 +439,7 @@ func (c *condition) matchOne(e *env, cv *condValue, v string) bool {
 		case famStringIgnoreCase:
 			return strings.EqualFold(v, pat)
 		case famStringLike:
-			return glob2(pat, v, escaped)
+			return glob(pat, v, false, escaped)
 		default:
 			return matchARN(pat, v, escaped, false)
 		}
@@ -462,8 +470,6 @@ func (c *condition) matchOne(e *env, cv *condValue, v string) bool {
 	}
 	return false
 }
-
-func glob2(pattern, s string, escaped bool) bool { return glob(pattern, s, false, escaped) }
 
 func cmpFloat(a, b float64) int {
 	switch {

@@ -27,27 +27,38 @@ const MaxLevels = 7
 // Validate checks the set's shape: the policy kinds and the number of levels.
 func (s *Set) Validate() error {
 	check := func(p *Policy, want Kind, what string) error {
-		if p != nil && p.Kind != want {
+		if p != nil && p.Kind != want && !(want == Resource && p.Kind == Key) {
 			return fmt.Errorf("%s %s is a %s policy, expected %s", what, p.Name, p.Kind, want)
+		}
+		return nil
+	}
+	present := func(p *Policy, what string) error {
+		if p == nil {
+			return fmt.Errorf("%s: a nil policy", what)
 		}
 		return nil
 	}
 	errs := []error{check(s.Resource, Resource, "resource policy"), check(s.Boundary, Identity, "permissions boundary"),
 		check(s.Session, Identity, "session policy"), check(s.Endpoint, Endpoint, "VPC endpoint policy")}
 	for _, p := range s.Identity {
-		errs = append(errs, check(p, Identity, "identity policy"))
+		errs = append(errs, present(p, "identity policy"), check(p, Identity, "identity policy"))
+	}
+	for _, g := range s.Grants {
+		if g == nil {
+			errs = append(errs, fmt.Errorf("grants: a nil grant"))
+		}
 	}
 	if len(s.SCPs) > MaxLevels || len(s.RCPs) > MaxLevels {
 		errs = append(errs, fmt.Errorf("at most %d organization levels of SCPs and RCPs", MaxLevels))
 	}
 	for _, lvl := range s.SCPs {
 		for _, p := range lvl {
-			errs = append(errs, check(p, SCP, "SCP"))
+			errs = append(errs, present(p, "SCP"), check(p, SCP, "SCP"))
 		}
 	}
 	for _, lvl := range s.RCPs {
 		for _, p := range lvl {
-			errs = append(errs, check(p, RCP, "RCP"))
+			errs = append(errs, present(p, "RCP"), check(p, RCP, "RCP"))
 		}
 	}
 	for _, e := range errs {
@@ -98,6 +109,7 @@ const (
 	GapIdentity            // the resource policy delegates to the caller's account, but no identity policy allows
 	GapResourcePolicy      // cross-account: identity policies allow, but no resource policy allows the caller
 	GapCrossAccountKey     // cross-account KMS: the key policy allows, but the caller's identity policies do not
+	GapAnonymousKMS        // KMS does not accept unauthenticated requests
 )
 
 // Decision is the answer to a request and the statements that decided it.
@@ -156,11 +168,13 @@ func bitIndex(b bits) int {
 	return 3
 }
 
-// layer is what one step of the chain (all the policies of one kind) did.
+// layer is what one step of the chain (all the policies of one kind) did. sure ⊆ def ⊆ maybe:
+// def is what applied, sure what would apply whatever absent condition keys were, maybe
+// what could apply if they had suitable values.
 type layer struct {
-	def, pot bits          // definite, and possible if missing condition keys were supplied
-	first    [4]*Statement // the first statement that set each definite bit
-	potFirst [4]*Statement
+	def, sure, maybe bits
+	first            [4]*Statement // the first statement that set each def bit
+	potFirst         [4]*Statement // the first that could set each bit without setting it
 }
 
 func (l *layer) firstAllow(b bits) *Statement {
@@ -191,7 +205,7 @@ func (l *layer) add(p *Policy, e *env) {
 	}
 	for _, s := range p.Statements {
 		r, mk := s.eval(e)
-		if r == condFalse {
+		if r == stmtNever {
 			continue
 		}
 		b := bDeny
@@ -206,13 +220,17 @@ func (l *layer) add(p *Policy, e *env) {
 			}
 		}
 		i := bitIndex(b)
-		if r == condTrue {
+		l.maybe |= b
+		switch r {
+		case stmtSure:
+			l.sure |= b
+			fallthrough
+		case stmtApplies:
 			l.def |= b
 			if l.first[i] == nil {
 				l.first[i] = s
 			}
-		} else {
-			l.pot |= b
+		default:
 			if l.potFirst[i] == nil {
 				l.potFirst[i] = s
 			}
@@ -220,8 +238,9 @@ func (l *layer) add(p *Policy, e *env) {
 	}
 }
 
-// mode selects which statements count: those that apply, or also those that would apply if
-// missing condition keys made their conditions true (best case for allows, worst for denies).
+// mode selects which statements count: those that apply, or the best case for the caller
+// (allows that could apply, denies that must), or the worst (allows that must apply, denies
+// that could), over the values absent condition keys could take.
 type mode uint8
 
 const (
@@ -233,9 +252,9 @@ const (
 func (l *layer) bits(m mode) bits {
 	switch m {
 	case modeOptimistic:
-		return l.def | l.pot&bAllowAny
+		return l.maybe&bAllowAny | l.sure&bDeny
 	case modePessimistic:
-		return l.def | l.pot&bDeny
+		return l.sure&bAllowAny | l.maybe&bDeny
 	}
 	return l.def
 }
@@ -255,6 +274,9 @@ func (s *Set) Evaluate(req *Request) Decision {
 	var d Decision
 	if isKMSKey(req) && req.Principal.Type != Anonymous {
 		for _, g := range s.Grants {
+			if g == nil {
+				continue
+			}
 			if g.check(&e) == grantApplies {
 				d.Grant = g
 				break
@@ -262,27 +284,29 @@ func (s *Set) Evaluate(req *Request) Decision {
 		}
 	}
 	s.decide(&ls, &e, modeActual, &d)
-	var pot bits
+	flexible := false
 	for i := range ls {
-		pot |= ls[i].pot
+		flexible = flexible || ls[i].sure != ls[i].maybe
 	}
-	switch {
-	case d.Outcome != Allow && pot&bAllowAny != 0:
+	if flexible {
 		alt := Decision{Grant: d.Grant}
-		s.decide(&ls, &e, modeOptimistic, &alt)
-		d.DependsOnMissingKeys = alt.Outcome == Allow
-	case d.Outcome == Allow && pot&bDeny != 0:
-		alt := Decision{Grant: d.Grant}
-		s.decide(&ls, &e, modePessimistic, &alt)
-		d.DependsOnMissingKeys = alt.Outcome != Allow
+		if d.Outcome == Allow {
+			s.decide(&ls, &e, modePessimistic, &alt)
+			d.DependsOnMissingKeys = alt.Outcome != Allow
+		} else {
+			s.decide(&ls, &e, modeOptimistic, &alt)
+			d.DependsOnMissingKeys = alt.Outcome == Allow
+		}
 	}
 	return d
 }
 
 func (s *Set) fill(ls *layers, e *env) {
 	// A resource policy governs requests on its resource; a request on no resource
-	// ("*", as kms:CreateKey) is decided by identity policies alone.
-	if e.req.Resource != "*" {
+	// ("*", as kms:CreateKey) is decided by identity policies alone. KMS documents that
+	// kms:RetireGrant is not effective in a key policy or an RCP.
+	retire := isRetireGrant(e.req)
+	if e.req.Resource != "*" && !retire {
 		ls[lResource].add(s.Resource, e)
 	}
 	for _, p := range s.Identity {
@@ -293,7 +317,9 @@ func (s *Set) fill(ls *layers, e *env) {
 	ls[lEndpoint].add(s.Endpoint, e)
 	for _, lvl := range s.RCPs {
 		for _, p := range lvl {
-			ls[lRCP].add(p, e)
+			if !retire {
+				ls[lRCP].add(p, e)
+			}
 		}
 	}
 	for i, lvl := range s.SCPs {
@@ -314,6 +340,11 @@ func isKMSKey(req *Request) bool {
 	}
 	parts, ok := arnSegments(req.Resource)
 	return ok && parts[2] == "kms"
+}
+
+// isRetireGrant reports a kms:RetireGrant request on a key.
+func isRetireGrant(req *Request) bool {
+	return isKMSKey(req) && strings.EqualFold(req.Action[4:], "RetireGrant")
 }
 
 func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
@@ -396,6 +427,23 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	}
 
 	switch {
+	case kms && p.Type == Anonymous: // KMS accepts only authenticated requests
+		implicit(GapAnonymousKMS)
+	case isRetireGrant(e.req):
+		// The grant's retiring principal (or a grantee holding RetireGrant) may retire it;
+		// otherwise only IAM policies can allow kms:RetireGrant.
+		switch {
+		case d.Grant != nil:
+			allow()
+		case p.Type == Root && same:
+			d.Outcome = Allow
+		case iam && idOK:
+			allow(identitySteps...)
+		case idAllow:
+			implicit(idGap())
+		default:
+			implicit(GapNoAllow)
+		}
 	case !iam: // anonymous callers and service principals: only the resource policy can allow
 		if r&(bAllowExact|bAllowWildcard) != 0 || d.Grant != nil {
 			allow(lResource)

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Explanation is a Decision with the reasons: a summary, what each statement did, and, when
@@ -35,20 +36,32 @@ type Trace struct {
 	Why     string
 }
 
-// Requirement is a condition on a key the request did not carry.
+// Requirement is a condition on a key the request did not carry. Negated requirements must
+// be false: the condition of a Deny that must not apply, or of an Allow that would stop
+// applying.
 type Requirement struct {
 	Statement *Statement
 	Operator  string
 	Key       string
 	Values    []string
+	Negated   bool
 }
 
 func (r Requirement) String() string {
-	return fmt.Sprintf("%s %s %s", r.Key, r.Operator, strings.Join(r.Values, " | "))
+	s := fmt.Sprintf("%s %s %s", r.Key, r.Operator, strings.Join(r.Values, " | "))
+	if r.Negated {
+		return "not (" + s + ")"
+	}
+	return s
 }
 
 // Explain evaluates the request like Evaluate and explains the answer.
 func (s *Set) Explain(req *Request) *Explanation {
+	if req.Time.IsZero() { // one clock for the decision and its explanation
+		r := *req
+		r.Time = time.Now().UTC()
+		req = &r
+	}
 	d := s.Evaluate(req)
 	x := &Explanation{Decision: d}
 	e := newEnv(req)
@@ -72,21 +85,49 @@ func (s *Set) Explain(req *Request) *Explanation {
 		}
 	}
 	if d.DependsOnMissingKeys {
-		var ls layers
-		s.fill(&ls, &e)
-		alt := Decision{Grant: d.Grant}
-		m := modeOptimistic
-		if d.Outcome == Allow {
-			m = modePessimistic
-		}
-		s.decide(&ls, &e, m, &alt)
-		for _, st := range alt.Statements() {
-			x.Requirements = append(x.Requirements, st.missingConditions(&e)...)
-		}
+		x.Requirements = s.requirements(&e, &d)
 	}
 	x.Summary = x.summary(req, kms)
 	x.notes()
+	if e.resourceAccount == "" && req.Resource != "*" {
+		x.Notes = append(x.Notes, fmt.Sprintf("the resource's account is unknown (%s carries none): taken to be the caller's; give the resource account for a cross-account answer", req.Resource))
+	}
 	return x
+}
+
+// requirements lists the conditions on absent keys that decide the answer: for a deny, those
+// that would have to hold for it to become an allow; for an allow, those under which it would
+// be denied.
+func (s *Set) requirements(e *env, d *Decision) []Requirement {
+	var ls layers
+	s.fill(&ls, e)
+	alt := Decision{Grant: d.Grant}
+	m, want := modeOptimistic, EffectAllow
+	if d.Outcome == Allow {
+		m, want = modePessimistic, EffectDeny
+	}
+	s.decide(&ls, e, m, &alt)
+	var out []Requirement
+	seen := map[*Statement]bool{}
+	// Statements the alternative answer uses that do not apply now: their absent-key
+	// conditions would have to be true.
+	for _, st := range alt.Statements() {
+		if r, _ := st.eval(e); st.Effect == want && r == stmtMaybe && !seen[st] {
+			seen[st] = true
+			out = append(out, st.absentConditions(e, false)...)
+		}
+	}
+	// Statements that apply now only thanks to absent keys and stand in the way (denies of a
+	// deny, allows of an allow): their absent-key conditions would have to be false.
+	s.walk(func(_ string, p *Policy) {
+		for _, st := range p.Statements {
+			if r, _ := st.eval(e); st.Effect != want && r == stmtApplies && !seen[st] {
+				seen[st] = true
+				out = append(out, st.absentConditions(e, true)...)
+			}
+		}
+	})
+	return out
 }
 
 // walk visits the set's policies in evaluation-chain order.
@@ -155,7 +196,7 @@ func (s *Statement) trace(e *env) Trace {
 		switch c.eval(e) {
 		case condFalse:
 			failed = append(failed, c.describe(e))
-		case condMissing:
+		case condAbsent:
 			missing = append(missing, c.describe(e))
 		}
 	}
@@ -196,17 +237,20 @@ func (c *condition) describe(e *env) string {
 	return fmt.Sprintf("%s %s %s (%s)", c.op, c.key, list(pv), got)
 }
 
-func (s *Statement) missingConditions(e *env) []Requirement {
+// absentConditions returns the statement's conditions on absent keys that are true (negated)
+// or false (not negated) now.
+func (s *Statement) absentConditions(e *env, negated bool) []Requirement {
 	var out []Requirement
 	for _, c := range s.conditions {
-		if c.eval(e) != condMissing {
+		r := c.eval(e)
+		if r&condAbsent == 0 || (r&condTrue != 0) != negated {
 			continue
 		}
-		r := Requirement{Statement: s, Operator: c.op, Key: c.key}
+		req := Requirement{Statement: s, Operator: c.op, Key: c.key, Negated: negated}
 		for _, v := range c.values {
-			r.Values = append(r.Values, v.pat.text)
+			req.Values = append(req.Values, v.pat.text)
 		}
-		out = append(out, r)
+		out = append(out, req)
 	}
 	return out
 }
@@ -279,6 +323,8 @@ func (x *Explanation) summary(req *Request, kms bool) string {
 		return fmt.Sprintf("implicitly denied: the %s delegates %s to account %s, but no identity policy of %s allows it", rp, req.Action, acct, p)
 	case GapResourcePolicy:
 		return fmt.Sprintf("implicitly denied: cross-account access needs the resource policy to allow %s, and it does not", p)
+	case GapAnonymousKMS:
+		return "implicitly denied: AWS KMS accepts only authenticated requests"
 	case GapCrossAccountKey:
 		return fmt.Sprintf("implicitly denied: the key policy allows %s, but cross-account use also needs an identity policy in account %s that allows %s", p, acct, req.Action)
 	}

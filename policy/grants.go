@@ -16,9 +16,10 @@ type Grant struct {
 	EncryptionContextEquals map[string]string
 	EncryptionContextSubset map[string]string
 
-	grantee principalEntry
-	equals  map[string]string // "kms:encryptioncontext:<lower key>" → value
-	subset  map[string]string
+	grantee  principalEntry
+	retiring *principalEntry
+	equals   map[string]string // "kms:encryptioncontext:<lower key>" → value
+	subset   map[string]string
 }
 
 // grantOperations are the operations a grant can allow, and whether each takes an
@@ -46,6 +47,17 @@ func (g *Grant) Compile() error {
 		return fmt.Errorf("grant %s: %w", g.label(), err)
 	}
 	g.grantee = e
+	if g.RetiringPrincipal != "" {
+		typ := "AWS"
+		if isServicePrincipal(g.RetiringPrincipal) {
+			typ = "Service"
+		}
+		r, err := principalEntryOf(typ, g.RetiringPrincipal)
+		if err != nil {
+			return fmt.Errorf("grant %s: RetiringPrincipal: %w", g.label(), err)
+		}
+		g.retiring = &r
+	}
 	if len(g.Operations) == 0 {
 		return fmt.Errorf("grant %s has no Operations", g.label())
 	}
@@ -94,9 +106,15 @@ const (
 	grantNotKey
 )
 
-// check reports whether the grant allows the request.
+// check reports whether the grant allows the request. Its retiring principal may retire it
+// (kms:RetireGrant) without holding the operation.
 func (g *Grant) check(e *env) grantMiss {
 	p := &e.req.Principal
+	if g.retiring != nil && isRetireGrant(e.req) {
+		if m := g.retiring.match(p); m == matchExact || m == matchWildcard {
+			return grantApplies
+		}
+	}
 	if m := g.grantee.match(p); m != matchExact && m != matchWildcard {
 		return grantOtherGrantee
 	}

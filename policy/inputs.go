@@ -31,19 +31,35 @@ func errAt(file string, n *jsontree.Node, format string, args ...any) error {
 	return e
 }
 
-// ParseResource reads a key policy or bucket policy as AWS prints it: the policy document
-// itself (`aws kms get-key-policy --output text`), or the `--output json` wrapper
-// {"Policy": "<policy text>"} that get-key-policy and get-bucket-policy print. Positions in
-// errors about a wrapped policy are within the policy text.
-func ParseResource(file string, data []byte) (*Policy, error) {
+// ParseResource reads a key policy (kind Key) or bucket policy (kind Resource) as AWS prints
+// it: the policy document itself (`aws kms get-key-policy --output text`), or the
+// `--output json` wrapper {"Policy": "<policy text>"} that get-key-policy and
+// get-bucket-policy print. Positions in errors about a wrapped policy are within the policy
+// text.
+func ParseResource(file string, kind Kind, data []byte) (*Policy, error) {
 	root, err := parseTree(file, data)
 	if err != nil {
 		return nil, err
 	}
 	if inner := wrappedPolicy(root); inner != nil {
-		return Parse(file+" (Policy)", Resource, []byte(inner.Str))
+		return Parse(file+" (Policy)", kind, []byte(inner.Str))
 	}
-	return compile(file, Resource, root)
+	return compile(file, kind, root)
+}
+
+// ResourceKind is the kind of the resource policy that governs an ARN: Key for KMS keys and
+// aliases, Resource otherwise.
+func ResourceKind(arn string) Kind {
+	if parts, ok := arnSegments(arn); ok && parts[2] == "kms" {
+		return Key
+	}
+	return Resource
+}
+
+// AccountOf returns the account field of an ARN, or "".
+func AccountOf(arn string) string {
+	parts, _ := arnSegments(arn)
+	return parts[4]
 }
 
 // wrappedPolicy returns the "Policy" string of a {"Policy": "...", "PolicyName": ...} wrapper.
@@ -177,16 +193,11 @@ func (d *Directory) Lookup(p Principal) *IdentityInfo {
 		return id
 	}
 	for _, id := range d.Identities {
-		if (p.Type == AssumedRole || p.Type == Role) && id.Type == Role && id.Name == p.Name && accountOf(id.ARN) == p.Account {
+		if (p.Type == AssumedRole || p.Type == Role) && id.Type == Role && id.Name == p.Name && AccountOf(id.ARN) == p.Account {
 			return id
 		}
 	}
 	return nil
-}
-
-func accountOf(arn string) string {
-	parts, _ := arnSegments(arn)
-	return parts[4]
 }
 
 // ParseAuthorizationDetails reads `aws iam get-account-authorization-details` output. Policy
@@ -217,8 +228,8 @@ func ParseAuthorizationDetails(file string, data []byte) (*Directory, error) {
 	d := &Directory{byARN: map[string]*IdentityInfo{}}
 	add := func(n *jsontree.Node, typ PrincipalType, nameKey, inlineKey string) error {
 		id := &IdentityInfo{ARN: n.Get("Arn").Text(), Type: typ, Name: n.Get(nameKey).Text(), Tags: tags(n.Get("Tags"))}
-		if id.ARN == "" {
-			return errAt(file, n, "a %s entry has no Arn", strings.ToLower(typ.String()))
+		if p, err := ParsePrincipal(id.ARN); err != nil || p.Type != typ {
+			return errAt(file, n.Get("Arn"), "%s %q: Arn %q is not an IAM %s ARN", nameKey, id.Name, id.ARN, strings.ToLower(typ.String()))
 		}
 		if err := r.collect(id, n, inlineKey); err != nil {
 			return err
@@ -306,9 +317,10 @@ func (r *authReader) document(name string, doc, at *jsontree.Node) (*Policy, err
 	case doc == nil:
 		return nil, errAt(r.file, at, "%s: no policy document", name)
 	case doc.Kind == jsontree.String:
-		text, err := url.QueryUnescape(doc.Str)
+		// The API returns documents URL-encoded (RFC 3986: "+" is a plus sign).
+		text, err := url.PathUnescape(doc.Str)
 		if err != nil {
-			text = doc.Str
+			return nil, errAt(r.file, doc, "%s: the policy document is neither JSON nor URL-encoded JSON: %v", name, err)
 		}
 		return Parse(name, Identity, []byte(text))
 	}

@@ -19,7 +19,7 @@ func FuzzInputs(f *testing.F) {
 	f.Add([]byte(`{"UserDetailList":[{"Arn":"arn:aws:iam::111122223333:user/a","UserPolicyList":[{"PolicyName":"p","PolicyDocument":"%7B%7D"}]}]}`))
 	caller, _ := ParsePrincipal("arn:aws:sts::111122223333:assumed-role/a/s")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if p, err := ParseResource("f.json", data); err == nil && p == nil {
+		if p, err := ParseResource("f.json", Key, data); err == nil && p == nil {
 			t.Fatal("nil policy without error")
 		}
 		if gs, err := ParseGrants("f.json", data); err == nil {

@@ -29,11 +29,6 @@ func Parse(name string, kind Kind, data []byte) (*Policy, error) {
 	return compile(name, kind, root)
 }
 
-// ParseString is Parse on a string.
-func ParseString(name string, kind Kind, text string) (*Policy, error) {
-	return Parse(name, kind, []byte(text))
-}
-
 // MustParse is Parse that panics on error, for tests and embedded policies.
 func MustParse(name string, kind Kind, text string) *Policy {
 	p, err := Parse(name, kind, []byte(text))
@@ -225,6 +220,8 @@ func (c *compiler) statement(index int, n *jsontree.Node) (*Statement, error) {
 		return nil, c.errAt(k.KeyPos, "%s: %s is not allowed in %s policies", what, k.Key, c.p.Kind)
 	case !hasP && !hasNP && c.p.Kind.needsPrincipal():
 		return nil, c.errAt(n.Pos, "%s has no Principal or NotPrincipal (required in %s policies)", what, c.p.Kind)
+	case hasNP && c.p.Kind == RCP:
+		return nil, c.errAt(npm.KeyPos, "%s: NotPrincipal is not supported in RCPs", what)
 	case hasNP:
 		if s.Effect == EffectAllow {
 			return nil, c.errAt(npm.KeyPos, "%s: NotPrincipal with \"Effect\": \"Allow\" is not supported by AWS; name the principals in Principal", what)
@@ -243,7 +240,27 @@ func (c *compiler) statement(index int, n *jsontree.Node) (*Statement, error) {
 			return nil, err
 		}
 	}
+	if c.p.Kind == RCP {
+		if err := c.checkRCP(s, n, what); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// checkRCP applies the RCP grammar: NotAction is not supported, and Allow only in
+// RCPFullAWSAccess (Principal "*", Action "*", Resource "*", no Condition).
+func (c *compiler) checkRCP(s *Statement, n *jsontree.Node, what string) error {
+	if s.notAction {
+		return c.errAt(n.Pos, "%s: NotAction is not supported in RCPs", what)
+	}
+	fullAccess := s.principal != nil && s.principal.any && len(s.principal.entries) == 0 &&
+		len(s.actions) == 1 && s.actions[0] == "*" && !s.notResource &&
+		len(s.resources) == 1 && s.resources[0].text == "*" && len(s.conditions) == 0
+	if s.Effect == EffectAllow && !fullAccess {
+		return c.errAt(n.Pos, "%s: RCPs support Allow only in RCPFullAWSAccess (Principal, Action and Resource \"*\", no Condition)", what)
+	}
+	return nil
 }
 
 // mustList returns the string nodes of a member already checked by stringList.

@@ -163,7 +163,7 @@ func TestParseErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			text, pos := mark(t, tt.text)
-			_, err := ParseString("p.json", tt.kind, text)
+			_, err := Parse("p.json", tt.kind, []byte(text))
 			checkError(t, err, "p.json", pos, tt.msg)
 		})
 	}
@@ -205,8 +205,8 @@ func TestParseAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := ParseString("p.json", tt.kind, tt.text); err != nil {
-				t.Errorf("ParseString: %v", err)
+			if _, err := Parse("p.json", tt.kind, []byte(tt.text)); err != nil {
+				t.Errorf("Parse: %v", err)
 			}
 		})
 	}
@@ -214,7 +214,7 @@ func TestParseAccepts(t *testing.T) {
 
 func TestParseModel(t *testing.T) {
 	text := "{\n  \"Version\": \"2012-10-17\",\n  \"Id\": \"key-policy-1\",\n  \"Statement\": [\n    {\"Sid\": \"A\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"kms:Decrypt\", \"Resource\": \"*\",\n     \"Condition\": {\"StringEquals\": {\"aws:PrincipalAccount\": \"111122223333\"}}},\n    {\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"kms:ScheduleKeyDeletion\", \"Resource\": \"*\"}\n  ]\n}"
-	p, err := ParseString("key.json", Resource, text)
+	p, err := Parse("key.json", Resource, []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func bigPolicy(size int, last string) string {
 
 func TestParseMegabytePolicy(t *testing.T) {
 	text := bigPolicy(1<<20, `{"Sid": "Last", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}`)
-	p, err := ParseString("big.json", Identity, text)
+	p, err := Parse("big.json", Identity, []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestParseMegabytePolicy(t *testing.T) {
 	}
 
 	bad, pos := mark(t, bigPolicy(1<<20, `{"Effect": ‸"allow", "Action": "s3:DeleteObject", "Resource": "*"}`))
-	_, err = ParseString("big.json", Identity, bad)
+	_, err = Parse("big.json", Identity, []byte(bad))
 	checkError(t, err, "big.json", pos, `invalid Effect "allow": expected "Allow" or "Deny" (case-sensitive)`)
 	if pos.Col < 1<<19 {
 		t.Fatalf("the error is at %v; the test meant it to be a megabyte in", pos)
@@ -367,4 +367,58 @@ func FuzzPolicy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, kind uint8) {
 		roundTrip(t, Kind(kind%uint8(len(kindNames))), data)
 	})
+}
+
+// TestInvalidConditionValues: a value that cannot be parsed for its operator is an error, not a
+// condition that silently never matches (which would make a negated Deny always apply, or an
+// Allow's NotIpAddress always true).
+func TestInvalidConditionValues(t *testing.T) {
+	for _, cond := range []string{
+		`{"NotIpAddress": {"aws:SourceIp": "10.0.0.0/33"}}`,
+		`{"NumericGreaterThan": {"s3:max-keys": "one"}}`,
+		`{"NumericLessThan": {"s3:max-keys": "${aws:username}"}}`,
+		`{"Null": {"aws:TokenIssueTime": "yes"}}`,
+		`{"DateGreaterThan": {"aws:CurrentTime": "2020-13-45"}}`,
+		`{"Bool": {"aws:SecureTransport": "flase"}}`,
+		`{"BinaryEquals": {"custom:blob": "***"}}`,
+	} {
+		text := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":` + cond + `}]}`
+		_, err := Parse("p.json", Identity, []byte(text))
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Pos.Line != 1 || !strings.Contains(pe.Msg, "invalid value") {
+			t.Errorf("%s: got %v, want a positioned invalid-value error", cond, err)
+		}
+	}
+}
+
+// TestRCPGrammar: RCPs support Allow only in RCPFullAWSAccess, and neither NotAction nor
+// NotPrincipal (Organizations RCP syntax).
+func TestRCPGrammar(t *testing.T) {
+	full := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
+	if _, err := Parse("full.json", RCP, []byte(full)); err != nil {
+		t.Errorf("RCPFullAWSAccess rejected: %v", err)
+	}
+	for _, st := range []string{
+		`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}`,
+		`{"Effect":"Deny","Principal":"*","NotAction":"s3:GetObject","Resource":"*"}`,
+		`{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}`,
+	} {
+		if _, err := Parse("rcp.json", RCP, []byte(`{"Version":"2012-10-17","Statement":[`+st+`]}`)); err == nil {
+			t.Errorf("accepted: %s", st)
+		}
+	}
+}
+
+// TestKeyPolicyOverlyPermissive: KMS rejects ForAllValues with kms:EncryptionContext:* or
+// aws:RequestTag/* in key policies (OverlyPermissiveCondition); bucket policies are not KMS's.
+func TestKeyPolicyOverlyPermissive(t *testing.T) {
+	for _, key := range []string{"kms:EncryptionContext:Department", "aws:RequestTag/team"} {
+		text := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kms:*","Resource":"*","Condition":{"ForAllValues:StringEquals":{"` + key + `":"x"}}}]}`
+		if _, err := Parse("key.json", Key, []byte(text)); err == nil {
+			t.Errorf("key policy with ForAllValues on %s accepted", key)
+		}
+		if _, err := Parse("bucket.json", Resource, []byte(text)); err != nil {
+			t.Errorf("bucket policy with ForAllValues on %s rejected: %v", key, err)
+		}
+	}
 }

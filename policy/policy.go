@@ -17,7 +17,7 @@ const (
 	// Identity policies (attached to users, groups, roles), permission boundaries and session
 	// policies: no Principal.
 	Identity Kind = iota
-	// Resource policies (KMS key policies, bucket policies): Principal required.
+	// Resource policies (bucket policies and other resource-based policies): Principal required.
 	Resource
 	// SCP is a service control policy: no Principal.
 	SCP
@@ -25,13 +25,16 @@ const (
 	RCP
 	// Endpoint is a VPC endpoint policy: Principal required.
 	Endpoint
+	// Key is a KMS key policy: a resource policy with KMS's own rules (it rejects ForAllValues
+	// on kms:EncryptionContext:* and aws:RequestTag/*).
+	Key
 )
 
-var kindNames = [...]string{"identity", "resource", "scp", "rcp", "endpoint"}
+var kindNames = [...]string{"identity", "resource", "scp", "rcp", "endpoint", "key"}
 
 func (k Kind) String() string { return kindNames[k] }
 
-func (k Kind) needsPrincipal() bool { return k == Resource || k == RCP || k == Endpoint }
+func (k Kind) needsPrincipal() bool { return k == Resource || k == RCP || k == Endpoint || k == Key }
 
 // The two policy language versions.
 const (

@@ -361,12 +361,12 @@ func (p *Principal) chain(buf *[3]identity) []identity {
 	return buf[:0]
 }
 
-// notPrincipalApplies reports whether a NotPrincipal statement applies to the caller. A Deny
-// applies unless every identity in the caller's chain is listed (AWS documents that the
-// account must be listed along with the user or role session); an Allow applies only when no
-// identity in the chain is listed. Both readings fail closed.
-func (ps *principalSet) notPrincipalApplies(p *Principal, effect Effect, hasBoundary bool) bool {
-	if effect == EffectDeny && hasBoundary && p.Type != Root {
+// notPrincipalApplies reports whether a NotPrincipal statement (always a Deny: the parser
+// rejects NotPrincipal with Allow, as AWS does) applies to the caller. It applies unless every
+// identity in the caller's chain is listed: AWS documents that the account must be listed
+// along with the user or the role and its session.
+func (ps *principalSet) notPrincipalApplies(p *Principal, hasBoundary bool) bool {
+	if hasBoundary && p.Type != Root {
 		// IAM documents that a NotPrincipal Deny always applies to a principal that has a
 		// permissions boundary, whatever the element lists.
 		return true
@@ -376,16 +376,12 @@ func (ps *principalSet) notPrincipalApplies(p *Principal, effect Effect, hasBoun
 	if len(ids) == 0 { // anonymous: only "*" names it
 		return !ps.any
 	}
-	listed := 0
 	for _, id := range ids {
-		if ps.names(id) {
-			listed++
+		if !ps.names(id) {
+			return true
 		}
 	}
-	if effect == EffectDeny {
-		return listed < len(ids)
-	}
-	return listed == 0
+	return false
 }
 
 // Principals lists the callers the policy's Principal elements name, as ARNs: account

@@ -145,7 +145,7 @@ func (e *env) get(key string) values {
 			return one(e.resourceAccount)
 		}
 	case "aws:currenttime":
-		return one(e.time().Format(time.RFC3339))
+		return one(e.time().UTC().Format(time.RFC3339))
 	case "aws:epochtime":
 		return one(strconv.FormatInt(e.time().Unix(), 10))
 	case "kms:encryptioncontextkeys":

@@ -1,18 +1,28 @@
 package policy
 
-// eval decides whether the statement applies to the request: condTrue, condFalse, or
-// condMissing when only conditions on keys absent from the request stood in the way. For
-// statements with a Principal it also says how the principal matched.
-func (s *Statement) eval(e *env) (condResult, matchKind) {
+// stmtResult is whether a statement applies, and whether keys absent from the request could
+// change that.
+type stmtResult uint8
+
+const (
+	stmtNever   stmtResult = iota // does not apply, whatever keys the request carried
+	stmtMaybe                     // does not apply, but would if absent keys had suitable values
+	stmtApplies                   // applies (AWS's reading of absent keys), but might not if they were given
+	stmtSure                      // applies, whatever keys the request carried
+)
+
+// eval decides whether the statement applies to the request and, for statements with a
+// Principal, how the principal matched.
+func (s *Statement) eval(e *env) (stmtResult, matchKind) {
 	if !s.matchesAction(e.req.Action) {
-		return condFalse, matchNone
+		return stmtNever, matchNone
 	}
 	mk := s.matchPrincipal(e)
 	if mk == matchNone {
-		return condFalse, matchNone
+		return stmtNever, matchNone
 	}
 	if !s.matchesResource(e) {
-		return condFalse, matchNone
+		return stmtNever, matchNone
 	}
 	return s.evalConditions(e), mk
 }
@@ -31,7 +41,7 @@ func (s *Statement) matchPrincipal(e *env) matchKind {
 	case s.principal == nil: // identity policies, SCPs: the policy's own principal
 		return matchExact
 	case s.notPrincipal:
-		if s.principal.notPrincipalApplies(&e.req.Principal, s.Effect, e.hasBoundary) {
+		if s.principal.notPrincipalApplies(&e.req.Principal, e.hasBoundary) {
 			return matchWildcard
 		}
 		return matchNone
@@ -56,14 +66,18 @@ func (p *pattern) matchResource(e *env) bool {
 	return ok && matchARN(pat, e.req.Resource, true, true)
 }
 
-func (s *Statement) evalConditions(e *env) condResult {
-	res := condTrue
+func (s *Statement) evalConditions(e *env) stmtResult {
+	res := stmtSure
 	for _, c := range s.conditions {
 		switch c.eval(e) {
 		case condFalse:
-			return condFalse
-		case condMissing:
-			res = condMissing
+			return stmtNever
+		case condAbsent: // false for now
+			res = stmtMaybe
+		case condTrue | condAbsent: // true for now
+			if res == stmtSure {
+				res = stmtApplies
+			}
 		}
 	}
 	return res

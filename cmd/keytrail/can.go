@@ -53,33 +53,29 @@ func runCan(args []string, s *stdio) int {
 	if len(pos) < 2 || len(pos) > 3 {
 		return usageError(s, "can", "expected PRINCIPAL ACTION [RESOURCE]")
 	}
-	if err := pf.validate(); err != nil {
-		return usageError(s, "can", err.Error())
-	}
-	in, err := pf.load(s)
-	if err != nil {
-		return inputError(s, err)
-	}
-	resource := ""
-	if len(pos) == 3 {
+	seed := pf.keyPolicy == ""
+	resource := fixtures.SeedKeyARN
+	switch {
+	case len(pos) == 3:
 		resource = pos[2]
-	} else if in.seed {
-		resource = fixtures.SeedKeyARN
-	} else {
+	case !seed:
 		return usageError(s, "can", "RESOURCE is required with --key-policy (the key or object ARN, or * for actions without a resource)")
 	}
-	account := accountOfARN(resource)
-	if account == "" {
-		account = pf.resourceAccount
+	if err := pf.check(pos[1], resource, seed); err != nil {
+		return usageError(s, "can", err.Error())
 	}
-	p, err := resolvePrincipal(pos[0], account)
+	p, usage, err := resolvePrincipal(pos[0], pf.account(resource, seed))
+	switch {
+	case usage:
+		return usageError(s, "can", err.Error())
+	case err != nil:
+		return inputError(s, err)
+	}
+	in, err := pf.load(s, policy.ResourceKind(resource))
 	if err != nil {
 		return inputError(s, err)
 	}
-	set, req, err := pf.request(in, p, pos[1], resource)
-	if err != nil {
-		return inputError(s, err)
-	}
+	set, req := pf.request(in, p, pos[1], resource)
 	x := set.Explain(req)
 	if output == "json" {
 		err = writeJSONIndent(s.out, newDecisionOut(req, x, explain))
@@ -98,37 +94,33 @@ func runCan(args []string, s *stdio) int {
 // tourQuestions are the seed walkthrough's questions, asked with no arguments.
 var tourQuestions = []struct {
 	principal, action string
-	context           []string
 }{
-	{"user/K", "kms:Decrypt", nil},
-	{"user/K", "kms:GenerateDataKey", nil},
-	{"user/K", "kms:CreateGrant", nil},
-	{"user/K", "kms:ScheduleKeyDeletion", nil},
-	{"user/Bob", "kms:Decrypt", nil},
-	{"root", "kms:PutKeyPolicy", nil},
-	{"arn:aws:iam::111122223333:role/x", "kms:Decrypt", nil},
-	{"anonymous", "kms:Decrypt", nil},
+	{"user/K", "kms:Decrypt"},
+	{"user/K", "kms:GenerateDataKey"},
+	{"user/K", "kms:CreateGrant"},
+	{"user/K", "kms:ScheduleKeyDeletion"},
+	{"user/Bob", "kms:Decrypt"},
+	{"root", "kms:PutKeyPolicy"},
+	{"arn:aws:iam::111122223333:role/x", "kms:Decrypt"},
+	{"anonymous", "kms:Decrypt"},
 }
 
 func runCanTour(pf *policyFlags, output string, s *stdio) int {
-	if err := pf.validate(); err != nil {
+	if err := pf.check("kms:Decrypt", fixtures.SeedKeyARN, true); err != nil {
 		return usageError(s, "can", err.Error())
 	}
-	in, err := pf.load(s)
+	in, err := pf.load(s, policy.Key)
 	if err != nil {
 		return inputError(s, err)
 	}
 	var outs []decisionOut
 	var rows [][]string
 	for _, q := range tourQuestions {
-		p, err := resolvePrincipal(q.principal, fixtures.SeedAccount)
+		p, _, err := resolvePrincipal(q.principal, fixtures.SeedAccount)
 		if err != nil {
 			return inputError(s, err)
 		}
-		set, req, err := pf.request(in, p, q.action, fixtures.SeedKeyARN)
-		if err != nil {
-			return inputError(s, err)
-		}
+		set, req := pf.request(in, p, q.action, fixtures.SeedKeyARN)
 		x := set.Explain(req)
 		outs = append(outs, newDecisionOut(req, x, false))
 		why := x.Summary

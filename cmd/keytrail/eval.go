@@ -47,7 +47,10 @@ func runEval(args []string, s *stdio) int {
 	if fs.NArg() == 0 {
 		return usageError(s, "eval", "expected at least one case FILE")
 	}
-	if bench > 0 {
+	if fs.Changed("bench") {
+		if !(bench > 0 && bench <= 3600) { // also rejects NaN
+			return usageError(s, "eval", fmt.Sprintf("invalid --bench %v: expected seconds between 0 and 3600", bench))
+		}
 		return runEvalBench(fs.Args(), time.Duration(bench*float64(time.Second)), s)
 	}
 	code := exitOK

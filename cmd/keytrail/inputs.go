@@ -27,6 +27,11 @@ type policyFlags struct {
 	context         []string
 	time            string
 	resourceAccount string
+
+	// set by check
+	ctxKeys []string            // context keys in order of first appearance
+	ctxVals map[string][]string // by lower-cased key
+	reqTime time.Time
 }
 
 func (f *policyFlags) register(fs *pflag.FlagSet, identity bool) {
@@ -36,8 +41,8 @@ func (f *policyFlags) register(fs *pflag.FlagSet, identity bool) {
 	}
 	fs.StringVar(&f.authDetails, "auth-details", "", "aws iam get-account-authorization-details output `FILE`: users, roles, groups and their policies")
 	fs.StringVar(&f.grants, "grants", "", "aws kms list-grants output `FILE`")
-	fs.StringArrayVar(&f.scps, "scp", nil, "SCP `FILE[,FILE...]` for one organization level, root first (repeat per level; FullAWSAccess is not implied)")
-	fs.StringArrayVar(&f.rcps, "rcp", nil, "RCP `FILE[,FILE...]` for one organization level (RCPFullAWSAccess is implied)")
+	fs.StringArrayVar(&f.scps, "scp", nil, "the SCP `FILES` of one organization level, comma-separated; repeat per level, root first (FullAWSAccess is not implied)")
+	fs.StringArrayVar(&f.rcps, "rcp", nil, "the RCP `FILES` of one organization level, comma-separated; repeat per level (RCPFullAWSAccess is implied)")
 	if identity {
 		fs.StringVar(&f.boundary, "boundary", "", "permissions boundary policy `FILE` of the caller")
 		fs.StringVar(&f.session, "session-policy", "", "session policy `FILE` of the caller's role session")
@@ -48,19 +53,70 @@ func (f *policyFlags) register(fs *pflag.FlagSet, identity bool) {
 	fs.StringVar(&f.resourceAccount, "resource-account", "", "the account that owns RESOURCE when its ARN has none (S3)")
 }
 
-// validate checks the flags that need no file: a usage error, not an input error.
-func (f *policyFlags) validate() error {
+// check validates the request and the flags that need no file: problems here are usage
+// errors, not invalid input. It parses --context and --time once.
+func (f *policyFlags) check(action, resource string, seed bool) error {
+	if svc, name, ok := strings.Cut(action, ":"); !ok || svc == "" || name == "" || strings.ContainsAny(action, "*? ") {
+		return fmt.Errorf("invalid ACTION %q: expected one action as service:Action, such as kms:Decrypt", action)
+	}
+	if resource != "*" && policy.AccountOf(resource) == "" && strings.Count(resource, ":") < 5 {
+		return fmt.Errorf("invalid RESOURCE %q: expected an ARN (arn:partition:service:region:account:resource) or * for actions that take no resource", resource)
+	}
+	if seed && resource != "*" && resource != fixtures.SeedKeyARN && resource != "arn:aws:kms:us-east-1:"+fixtures.SeedAccount+":"+fixtures.SeedAlias {
+		return fmt.Errorf("the embedded seed key policy governs %s only; give --key-policy for %s", fixtures.SeedKeyARN, resource)
+	}
+	if a := f.resourceAccount; a != "" {
+		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
+			return fmt.Errorf("invalid --resource-account %q: expected a 12-digit account id", a)
+		}
+		if own := policy.AccountOf(resource); own != "" && own != a {
+			return fmt.Errorf("--resource-account %s contradicts RESOURCE, which is in account %s", a, own)
+		}
+	}
+	for _, group := range [][]string{f.scps, f.rcps} {
+		for _, spec := range group {
+			for _, p := range strings.Split(spec, ",") {
+				if strings.TrimSpace(p) == "" {
+					return fmt.Errorf("empty file name in --scp/--rcp %q", spec)
+				}
+			}
+		}
+	}
+	f.ctxVals = map[string][]string{}
+	f.ctxKeys = nil
 	for _, kv := range f.context {
-		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
 			return fmt.Errorf("invalid --context %q: expected KEY=VALUE", kv)
 		}
+		lower := strings.ToLower(k) // key names are case-insensitive: one key, several values
+		if _, seen := f.ctxVals[lower]; !seen {
+			f.ctxKeys = append(f.ctxKeys, k)
+		}
+		f.ctxVals[lower] = append(f.ctxVals[lower], v)
 	}
 	if f.time != "" {
-		if _, err := time.Parse(time.RFC3339, f.time); err != nil {
+		t, err := time.Parse(time.RFC3339, f.time)
+		if err != nil {
 			return fmt.Errorf("invalid --time %q: expected RFC 3339 such as 2026-11-29T12:00:00Z", f.time)
 		}
+		f.reqTime = t
 	}
 	return nil
+}
+
+// account is the resource's account: its ARN's, else --resource-account, else the seed's
+// when the seed key policy is in use.
+func (f *policyFlags) account(resource string, seed bool) string {
+	switch a := policy.AccountOf(resource); {
+	case a != "":
+		return a
+	case f.resourceAccount != "":
+		return f.resourceAccount
+	case seed:
+		return fixtures.SeedAccount
+	}
+	return ""
 }
 
 // inputs are the loaded policies.
@@ -77,7 +133,7 @@ type reader struct {
 	stdinUsed bool
 }
 
-func (r *reader) read(path string) ([]byte, string, error) {
+func (r *reader) read(path, what string) ([]byte, string, error) {
 	if path == "-" {
 		if r.stdinUsed {
 			return nil, "", fmt.Errorf("stdin (-) can be read only once")
@@ -91,33 +147,35 @@ func (r *reader) read(path string) ([]byte, string, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, path, fmt.Errorf("failed to read policy: %w", err)
+		return nil, path, fmt.Errorf("failed to read %s: %w", what, err)
 	}
 	return data, path, nil
 }
 
-func (f *policyFlags) load(s *stdio) (*inputs, error) {
+// load reads the policy files; resourceKind is the kind of the resource policy (policy.Key
+// for a KMS key's, policy.Resource for a bucket's).
+func (f *policyFlags) load(s *stdio, resourceKind policy.Kind) (*inputs, error) {
 	r := &reader{stdin: s.in}
 	in := &inputs{}
 	parse := func(path string, kind policy.Kind) (*policy.Policy, error) {
 		if path == "" {
 			return nil, nil
 		}
-		data, name, err := r.read(path)
+		data, name, err := r.read(path, "policy")
 		if err != nil {
 			return nil, err
 		}
-		if kind == policy.Resource {
-			return policy.ParseResource(name, data)
+		if kind == policy.Resource || kind == policy.Key {
+			return policy.ParseResource(name, kind, data)
 		}
 		return policy.Parse(name, kind, data)
 	}
 	var err error
 	if f.keyPolicy == "" {
 		in.seed = true
-		in.set.Resource, err = policy.ParseResource("seed-key-policy.json (embedded)", fixtures.SeedKeyPolicy)
+		in.set.Resource, err = policy.ParseResource("seed-key-policy.json (embedded)", policy.Key, fixtures.SeedKeyPolicy)
 	} else {
-		in.set.Resource, err = parse(f.keyPolicy, policy.Resource)
+		in.set.Resource, err = parse(f.keyPolicy, resourceKind)
 	}
 	if err != nil {
 		return nil, err
@@ -160,7 +218,7 @@ func (f *policyFlags) load(s *stdio) (*inputs, error) {
 		return nil, err
 	}
 	if f.grants != "" {
-		data, name, err := r.read(f.grants)
+		data, name, err := r.read(f.grants, "grants")
 		if err != nil {
 			return nil, err
 		}
@@ -169,7 +227,7 @@ func (f *policyFlags) load(s *stdio) (*inputs, error) {
 		}
 	}
 	if f.authDetails != "" {
-		data, name, err := r.read(f.authDetails)
+		data, name, err := r.read(f.authDetails, "authorization details")
 		if err != nil {
 			return nil, err
 		}
@@ -184,16 +242,9 @@ func (f *policyFlags) load(s *stdio) (*inputs, error) {
 }
 
 // request builds a request for a caller, adding the caller's identity policies, boundary and
-// tags from --auth-details.
-func (f *policyFlags) request(in *inputs, p policy.Principal, action, resource string) (*policy.Set, *policy.Request, error) {
-	req := &policy.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: f.resourceAccount}
-	if f.time != "" {
-		t, err := time.Parse(time.RFC3339, f.time)
-		if err != nil {
-			return nil, nil, fmt.Errorf("invalid --time %q: expected RFC 3339 such as 2026-11-29T12:00:00Z", f.time)
-		}
-		req.Time = t
-	}
+// tags from --auth-details. check must have run.
+func (f *policyFlags) request(in *inputs, p policy.Principal, action, resource string) (*policy.Set, *policy.Request) {
+	req := &policy.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: f.resourceAccount, Time: f.reqTime}
 	set := in.set
 	set.Identity = append([]*policy.Policy(nil), in.identity...)
 	if id := in.dir.Lookup(p); id != nil {
@@ -205,52 +256,36 @@ func (f *policyFlags) request(in *inputs, p policy.Principal, action, resource s
 			req.Context.Set("aws:PrincipalTag/"+k, v)
 		}
 	}
-	multi := map[string][]string{}
-	var order []string
-	for _, kv := range f.context {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, nil, fmt.Errorf("invalid context %q: expected KEY=VALUE", kv)
-		}
-		if _, seen := multi[k]; !seen {
-			order = append(order, k)
-		}
-		multi[k] = append(multi[k], v)
+	for _, k := range f.ctxKeys {
+		req.Context.Set(k, f.ctxVals[strings.ToLower(k)]...)
 	}
-	for _, k := range order {
-		req.Context.Set(k, multi[k]...)
-	}
-	return &set, req, nil
+	return &set, req
 }
 
 // resolvePrincipal reads a caller: a full ARN, an account id, a service principal,
 // "anonymous", or a shorthand resolved against account: root, user/NAME, role/NAME,
-// assumed-role/ROLE/SESSION, federated-user/NAME.
-func resolvePrincipal(s, account string) (policy.Principal, error) {
+// assumed-role/ROLE/SESSION, federated-user/NAME. A shorthand without an account is a usage
+// error (usage true).
+func resolvePrincipal(s, account string) (p policy.Principal, usage bool, err error) {
 	if p, err := policy.ParsePrincipal(s); err == nil {
-		return p, nil
-	}
-	if account == "" {
-		account = fixtures.SeedAccount
+		return p, false, nil
 	}
 	typ, _, _ := strings.Cut(s, "/")
+	var arn string
 	switch {
 	case s == "root":
-		return policy.ParsePrincipal("arn:aws:iam::" + account + ":root")
+		arn = "arn:aws:iam::" + account + ":root"
 	case typ == "user" || typ == "role":
-		return policy.ParsePrincipal("arn:aws:iam::" + account + ":" + s)
+		arn = "arn:aws:iam::" + account + ":" + s
 	case typ == "assumed-role" || typ == "federated-user":
-		return policy.ParsePrincipal("arn:aws:sts::" + account + ":" + s)
+		arn = "arn:aws:sts::" + account + ":" + s
+	default:
+		_, err := policy.ParsePrincipal(s)
+		return policy.Principal{}, false, fmt.Errorf("%w (or a shorthand: root, user/NAME, role/NAME, assumed-role/ROLE/SESSION)", err)
 	}
-	_, err := policy.ParsePrincipal(s)
-	return policy.Principal{}, fmt.Errorf("%w (or a shorthand: root, user/NAME, role/NAME, assumed-role/ROLE/SESSION)", err)
-}
-
-// accountOfARN returns an ARN's account field.
-func accountOfARN(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) == 6 {
-		return parts[4]
+	if account == "" {
+		return policy.Principal{}, true, fmt.Errorf("PRINCIPAL %q is a shorthand, but RESOURCE names no account: give a full ARN or --resource-account", s)
 	}
-	return ""
+	p, err = policy.ParsePrincipal(arn)
+	return p, false, err
 }

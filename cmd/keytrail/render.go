@@ -32,6 +32,7 @@ type reqOut struct {
 	Key       string   `json:"key"`
 	Operator  string   `json:"operator"`
 	Values    []string `json:"values"`
+	Negated   bool     `json:"negated,omitempty"` // the condition must be false
 	Statement stmtOut  `json:"statement"`
 }
 
@@ -80,7 +81,7 @@ func newDecisionOut(req *policy.Request, x *policy.Explanation, steps bool) deci
 		}
 	}
 	for _, r := range x.Requirements {
-		o.Requirements = append(o.Requirements, reqOut{Key: r.Key, Operator: r.Operator, Values: r.Values, Statement: stmtJSON(r.Statement)})
+		o.Requirements = append(o.Requirements, reqOut{Key: r.Key, Operator: r.Operator, Values: r.Values, Negated: r.Negated, Statement: stmtJSON(r.Statement)})
 	}
 	if steps {
 		for _, st := range x.Steps {
@@ -103,30 +104,60 @@ func conditional(x *policy.Explanation) string {
 	for _, r := range x.Requirements {
 		parts = append(parts, requirementText(r))
 	}
-	lead := "allowed only if "
 	if x.Decision.Outcome == policy.Allow {
-		lead = "allowed unless "
+		return "allowed unless " + strings.Join(parts, " or ")
 	}
-	return lead + strings.Join(parts, " and ")
+	return "allowed only if " + strings.Join(parts, " and ")
 }
 
 // requirementText reads a condition on a missing key in words where it can:
-// "kms:GrantIsForAWSResource is true".
+// "kms:GrantIsForAWSResource is true"; a negated requirement (a condition that must be false)
+// reads as its opposite: "aws:PrincipalOrgID is o-abc" for not (StringNotEquals o-abc).
 func requirementText(r policy.Requirement) string {
 	vals := strings.Join(r.Values, " or ")
-	switch strings.TrimSuffix(r.Operator, "IfExists") {
-	case "Bool", "StringEquals", "ArnEquals", "NumericEquals", "DateEquals":
-		return fmt.Sprintf("%s is %s", r.Key, vals)
-	case "StringLike", "ArnLike":
-		return fmt.Sprintf("%s is like %s", r.Key, vals)
-	case "IpAddress":
-		return fmt.Sprintf("%s is in %s", r.Key, vals)
-	case "Null":
-		if vals == "false" {
-			return fmt.Sprintf("%s is present", r.Key)
-		}
+	op := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(r.Operator, "ForAnyValue:"), "ForAllValues:"), "IfExists")
+	positive := map[string]string{
+		"Bool": "is", "StringEquals": "is", "ArnEquals": "is", "ArnLike": "is like", "NumericEquals": "is",
+		"DateEquals": "is", "StringLike": "is like", "IpAddress": "is in", "StringEqualsIgnoreCase": "is (ignoring case)",
 	}
-	return fmt.Sprintf("%s %s %s", r.Key, r.Operator, vals)
+	negative := map[string]string{
+		"StringNotEquals": "is not", "ArnNotEquals": "is not", "ArnNotLike": "is not like", "NumericNotEquals": "is not",
+		"DateNotEquals": "is not", "StringNotLike": "is not like", "NotIpAddress": "is not in", "StringNotEqualsIgnoreCase": "is not (ignoring case)",
+	}
+	opposite := map[string]string{"is": "is not", "is like": "is not like", "is in": "is not in", "is (ignoring case)": "is not (ignoring case)"}
+	for k, v := range opposite {
+		opposite[v] = k
+	}
+	if r.Operator != op { // set qualifiers and IfExists: say it as written
+		if r.Negated {
+			return fmt.Sprintf("not (%s %s %s)", r.Key, r.Operator, vals)
+		}
+		return fmt.Sprintf("%s %s %s", r.Key, r.Operator, vals)
+	}
+	if op == "Null" {
+		absent := vals == "true"
+		if r.Negated {
+			absent = !absent
+		}
+		if absent {
+			return r.Key + " is absent"
+		}
+		return r.Key + " is present"
+	}
+	verb, ok := positive[op]
+	if !ok {
+		verb, ok = negative[op]
+	}
+	if !ok {
+		if r.Negated {
+			return fmt.Sprintf("not (%s %s %s)", r.Key, r.Operator, vals)
+		}
+		return fmt.Sprintf("%s %s %s", r.Key, r.Operator, vals)
+	}
+	if r.Negated {
+		verb = opposite[verb]
+	}
+	return fmt.Sprintf("%s %s %s", r.Key, verb, vals)
 }
 
 // reasons are the plain-text reasons of a decision: the summary, the conditional answer, notes.
@@ -183,7 +214,7 @@ func writeDecision(w io.Writer, req *policy.Request, x *policy.Explanation, expl
 	if c := conditional(x); c != "" {
 		fmt.Fprintf(w, "  conditional: %s\n", c)
 		for _, r := range x.Requirements {
-			fmt.Fprintf(w, "    %s %s %s  (%s)\n", r.Operator, r.Key, strings.Join(r.Values, " | "), r.Statement.Ref())
+			fmt.Fprintf(w, "    %s  (%s)\n", r, r.Statement.Ref())
 		}
 	}
 	for _, n := range x.Notes {
@@ -202,11 +233,7 @@ func writeDecision(w io.Writer, req *policy.Request, x *policy.Explanation, expl
 		case st.Missing:
 			res = "if keys"
 		}
-		name := st.Statement.Sid
-		if name == "" {
-			name = fmt.Sprintf("#%d", st.Statement.Index)
-		}
-		rows = append(rows, []string{st.Layer, name, st.Statement.Effect.String(), res, st.Why})
+		rows = append(rows, []string{st.Layer, st.Statement.Name(), st.Statement.Effect.String(), res, st.Why})
 	}
 	for _, g := range x.Grants {
 		res := "no"

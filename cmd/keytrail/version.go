@@ -16,6 +16,9 @@ func runVersion(args []string, s *stdio) int {
 	if done, code := parseFlags(fs, args, s); done {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return usageError(s, "version", "version takes no arguments")
+	}
 	rev := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, kv := range bi.Settings {

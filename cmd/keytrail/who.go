@@ -50,28 +50,25 @@ func runWho(args []string, s *stdio) int {
 	if len(pos) < 1 || len(pos) > 2 {
 		return usageError(s, "who", "expected ACTION [RESOURCE]")
 	}
-	if err := pf.validate(); err != nil {
-		return usageError(s, "who", err.Error())
-	}
-	in, err := pf.load(s)
-	if err != nil {
-		return inputError(s, err)
-	}
-	action, resource := pos[0], ""
+	seed := pf.keyPolicy == ""
+	action, resource := pos[0], fixtures.SeedKeyARN
 	switch {
 	case len(pos) == 2:
 		resource = pos[1]
-	case in.seed:
-		resource = fixtures.SeedKeyARN
-	default:
+	case !seed:
 		return usageError(s, "who", "RESOURCE is required with --key-policy")
 	}
-	account := accountOfARN(resource)
-	if account == "" {
-		account = pf.resourceAccount
+	if err := pf.check(action, resource, seed); err != nil {
+		return usageError(s, "who", err.Error())
 	}
+	in, err := pf.load(s, policy.ResourceKind(resource))
+	if err != nil {
+		return inputError(s, err)
+	}
+	account := pf.account(resource, seed)
+	kms := policy.ResourceKind(resource) == policy.Key
 	var rows []whoRow
-	for _, c := range candidates(in, account) {
+	for _, c := range candidates(in, account, kms) {
 		row, err := pf.whoRow(in, c, action, resource)
 		if err != nil {
 			return inputError(s, err)
@@ -104,13 +101,12 @@ func runWho(args []string, s *stdio) int {
 // candidate is a caller to try: an ARN, or an account whose IAM principals are tried as a
 // class (any, with an IAM policy allowing the action).
 type candidate struct {
-	arn        string
-	anyOfAcct  string
-	anonymous  bool
-	fromPolicy bool
+	arn       string
+	label     string // shown instead of arn
+	anyOfAcct string
 }
 
-func candidates(in *inputs, account string) []candidate {
+func candidates(in *inputs, account string, kms bool) []candidate {
 	var out []candidate
 	seen := map[string]bool{}
 	add := func(c candidate) {
@@ -123,7 +119,7 @@ func candidates(in *inputs, account string) []candidate {
 	listed := map[string]bool{} // accounts whose principals --auth-details lists
 	if in.dir != nil {
 		for _, id := range in.dir.Identities {
-			listed[accountOfARN(id.ARN)] = true
+			listed[policy.AccountOf(id.ARN)] = true
 		}
 	}
 	if account != "" {
@@ -131,13 +127,20 @@ func candidates(in *inputs, account string) []candidate {
 	}
 	if in.set.Resource != nil {
 		for _, p := range in.set.Resource.Principals() {
-			if p == "*" {
-				add(candidate{arn: "anonymous", anonymous: true, fromPolicy: true})
-				continue
-			}
-			add(candidate{arn: p, fromPolicy: true})
-			if strings.HasSuffix(p, ":root") && !listed[accountOfARN(p)] {
-				add(candidate{anyOfAcct: accountOfARN(p)})
+			switch {
+			case p == "*" && kms:
+				// KMS accepts only authenticated callers: "*" is any principal; try one of the
+				// key's account with no IAM policy of its own.
+				if account != "" {
+					add(candidate{arn: "arn:aws:iam::" + account + ":user/any-principal", label: "* (any authenticated principal, without IAM policies)"})
+				}
+			case p == "*":
+				add(candidate{arn: "anonymous", label: "* (anyone, including anonymous)"})
+			default:
+				add(candidate{arn: p})
+				if strings.HasSuffix(p, ":root") && !listed[policy.AccountOf(p)] {
+					add(candidate{anyOfAcct: policy.AccountOf(p)})
+				}
 			}
 		}
 	}
@@ -158,8 +161,10 @@ var anyIAMAllow = policy.MustParse("(any IAM policy allowing the action)", polic
 	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
 
 func (pf *policyFlags) whoRow(in *inputs, c candidate, action, resource string) (whoRow, error) {
-	name := c.arn
-	pstr := c.arn
+	name, pstr := c.arn, c.arn
+	if c.label != "" {
+		name = c.label
+	}
 	if c.anyOfAcct != "" {
 		name = c.anyOfAcct + ":* (IAM principals)"
 		pstr = "arn:aws:iam::" + c.anyOfAcct + ":user/any-iam-principal"
@@ -168,18 +173,12 @@ func (pf *policyFlags) whoRow(in *inputs, c candidate, action, resource string) 
 	if err != nil {
 		return whoRow{}, err
 	}
-	set, req, err := pf.request(in, p, action, resource)
-	if err != nil {
-		return whoRow{}, err
-	}
+	set, req := pf.request(in, p, action, resource)
 	if c.anyOfAcct != "" {
 		set.Identity = append(set.Identity, anyIAMAllow)
 	}
 	x := set.Explain(req)
 	row := whoRow{Principal: name, Decision: x.Decision.Outcome.String(), Why: x.Summary}
-	if c.anonymous {
-		row.Principal = "* (anyone, including anonymous)"
-	}
 	switch {
 	case x.Decision.Outcome == policy.Allow && !x.Decision.DependsOnMissingKeys:
 		row.Answer = "can"

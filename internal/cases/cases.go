@@ -5,6 +5,7 @@ package cases
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -66,7 +67,15 @@ func IsCaseFile(data []byte) bool {
 		return json.Unmarshal(data, &probe) == nil && len(probe.Cases) > 0
 	}
 	var arr []map[string]json.RawMessage
-	return json.Unmarshal(data, &arr) == nil && len(arr) > 0 && arr[0]["action"] != nil
+	if json.Unmarshal(data, &arr) != nil || len(arr) == 0 {
+		return false
+	}
+	for k := range arr[0] { // field names match case-insensitively, as Decode reads them
+		if strings.EqualFold(k, "action") || strings.EqualFold(k, "principal") {
+			return true
+		}
+	}
+	return false
 }
 
 // Decode parses case-file text; path names it and anchors relative policy paths.
@@ -77,14 +86,14 @@ func Decode(path string, data []byte) ([]*Case, error) {
 		var f struct {
 			Cases []*Case `json:"cases"`
 		}
-		if err := strictUnmarshal(trimmed, &f); err != nil {
+		if err := unmarshal(trimmed, &f); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if f.Cases == nil {
 			return nil, fmt.Errorf("%s: expected a JSON array of cases or an object with \"cases\"", path)
 		}
 		cs = f.Cases
-	} else if err := strictUnmarshal(trimmed, &cs); err != nil {
+	} else if err := unmarshal(trimmed, &cs); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	seen := map[string]int{}
@@ -104,24 +113,24 @@ func Decode(path string, data []byte) ([]*Case, error) {
 	return cs, nil
 }
 
-func strictUnmarshal(data []byte, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
+// unmarshal decodes case-file JSON, keeping numbers as their literal text (a context value
+// 123456789012 stays "123456789012"), and positions syntax errors.
+func unmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = fmt.Errorf("unexpected data after the top-level value")
+	}
+	if err != nil {
 		var se *json.SyntaxError
-		if ok := asSyntax(err, &se); ok {
+		if errors.As(err, &se) {
 			line, col := lineCol(data, int(se.Offset))
-			return fmt.Errorf("%d:%d: invalid JSON: %v", line, col, err)
+			return fmt.Errorf("%d:%d: invalid JSON: %w", line, col, err)
 		}
 		return fmt.Errorf("invalid case file: %w", err)
 	}
 	return nil
-}
-
-func asSyntax(err error, target **json.SyntaxError) bool {
-	se, ok := err.(*json.SyntaxError)
-	if ok {
-		*target = se
-	}
-	return ok
 }
 
 func lineCol(data []byte, off int) (int, int) {
@@ -150,7 +159,12 @@ func (c *Case) Build() (*policy.Set, *policy.Request, error) {
 		}
 		req.Time = t
 	}
+	seen := map[string]string{}
 	for k, v := range c.Context {
+		if prev, dup := seen[strings.ToLower(k)]; dup {
+			return nil, nil, fmt.Errorf("case %q: context keys %q and %q are the same key (key names are case-insensitive)", c.ID, prev, k)
+		}
+		seen[strings.ToLower(k)] = k
 		vals, err := contextValues(v)
 		if err != nil {
 			return nil, nil, fmt.Errorf("case %q: context key %q: %w", c.ID, k, err)
@@ -264,7 +278,7 @@ func (c *Case) policy(raw json.RawMessage, kind policy.Kind, label string) (*pol
 		return nil, err
 	}
 	if kind == policy.Resource {
-		return policy.ParseResource(name, data)
+		return policy.ParseResource(name, policy.ResourceKind(c.Resource), data)
 	}
 	return policy.Parse(name, kind, data)
 }
@@ -273,7 +287,9 @@ func contextValues(v any) ([]string, error) {
 	switch x := v.(type) {
 	case string:
 		return []string{x}, nil
-	case bool, float64:
+	case json.Number:
+		return []string{x.String()}, nil
+	case bool:
 		return []string{fmt.Sprint(x)}, nil
 	case []any:
 		out := make([]string, 0, len(x))
@@ -306,7 +322,7 @@ func (c *Case) Run() Result {
 }
 
 // Check compares a result with the case's expectation. ok is false on a mismatch, and why
-// says what differed; a case with no expectation passes if it ran.
+// says what differed; a case with no expectation fails (a misspelt "expect" must not pass).
 func (r Result) Check() (ok bool, why string) {
 	c := r.Case
 	switch {
@@ -317,7 +333,7 @@ func (r Result) Check() (ok bool, why string) {
 	case r.Err != nil:
 		return false, "error: " + r.Err.Error()
 	case c.Expect == "":
-		return true, ""
+		return false, "the case has no expectation: give \"expect\" or \"expectError\""
 	}
 	want, err := policy.ParseOutcome(c.Expect)
 	if err != nil {

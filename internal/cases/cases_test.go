@@ -122,3 +122,36 @@ func TestCheck(t *testing.T) {
 		t.Error("an invalid expect value should fail")
 	}
 }
+
+func TestContextValues(t *testing.T) {
+	// A number keeps its literal text: 123456789012 is an account id, not 1.23456789012e+11.
+	cs, err := Decode("n.json", []byte(`[{"id":"n","principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","resourceAccount":"111122223333",
+	  "context":{"aws:SourceAccount":123456789012},
+	  "identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}],
+	  "expect":"Allow"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, why := cs[0].Run().Check(); !ok {
+		t.Error(why)
+	}
+	// Keys that differ only in case are one key: a case may not give both.
+	c := &Case{ID: "dup", Principal: "anonymous", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k",
+		Context: map[string]any{"aws:SourceIp": "10.0.0.1", "aws:sourceip": "192.0.2.1"}}
+	if _, _, err := c.Build(); err == nil {
+		t.Error("colliding context keys accepted")
+	}
+}
+
+func TestNoExpectationFails(t *testing.T) {
+	cs, err := Decode("typo.json", []byte(`[{"id":"t","principal":"anonymous","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","expcet":"Allow"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := cs[0].Run().Check(); ok {
+		t.Error("a case with a misspelt expect passed")
+	}
+	if !IsCaseFile([]byte(`[{"ID":"x","Action":"s3:GetObject"}]`)) {
+		t.Error("a case file with capitalized field names is not recognized")
+	}
+}
