@@ -265,7 +265,8 @@ func (l *layer) bits(m mode) bits {
 // decide, by the same-account and cross-account rules. A KMS key's policy is required, and
 // identity policies count only where the key policy allows the caller's account. Grants
 // allow their operations to their grantee. Evaluate is safe for concurrent use and does not
-// allocate unless policies use variables or date keys.
+// allocate unless policies use variables, aws:CurrentTime/aws:EpochTime or a derived
+// kms:EncryptionContextKeys.
 func (s *Set) Evaluate(req *Request) Decision {
 	e := newEnv(req)
 	e.hasBoundary = s.Boundary != nil

@@ -1,10 +1,13 @@
 package cases
 
 import (
+
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keytrail/keytrail/policy"
 )
 
 // TestFixtures runs every case under fixtures/cases through the runner keytrail test uses.
@@ -153,5 +156,58 @@ func TestNoExpectationFails(t *testing.T) {
 	}
 	if !IsCaseFile([]byte(`[{"ID":"x","Action":"s3:GetObject"}]`)) {
 		t.Error("a case file with capitalized field names is not recognized")
+	}
+}
+
+// TestMarshalPreservesDecisions: MarshalJSON's canonical form evaluates every request the same
+// way. Each fixture case is decided again with every policy replaced by parse(marshal(policy)).
+func TestMarshalPreservesDecisions(t *testing.T) {
+	files, _ := filepath.Glob("../../fixtures/cases/*.json")
+	checked := 0
+	for _, f := range files {
+		cs, err := Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			set, req, err := c.Build()
+			if err != nil {
+				continue
+			}
+			want := set.Evaluate(req)
+			re := func(p *policy.Policy) *policy.Policy {
+				if p == nil {
+					return nil
+				}
+				data, err := p.MarshalJSON()
+				if err != nil {
+					t.Fatalf("%s: marshal %s: %v", c.ID, p.Name, err)
+				}
+				q, err := policy.Parse(p.Name, p.Kind, data)
+				if err != nil {
+					t.Fatalf("%s: reparse %s: %v\n%s", c.ID, p.Name, err, data)
+				}
+				return q
+			}
+			set.Resource, set.Boundary, set.Session, set.Endpoint = re(set.Resource), re(set.Boundary), re(set.Session), re(set.Endpoint)
+			for i := range set.Identity {
+				set.Identity[i] = re(set.Identity[i])
+			}
+			for _, lvls := range [][][]*policy.Policy{set.SCPs, set.RCPs} {
+				for _, lvl := range lvls {
+					for i := range lvl {
+						lvl[i] = re(lvl[i])
+					}
+				}
+			}
+			got := set.Evaluate(req)
+			if got.Outcome != want.Outcome || got.DependsOnMissingKeys != want.DependsOnMissingKeys {
+				t.Errorf("%s: %v/%v after the round trip, %v/%v before", c.ID, got.Outcome, got.DependsOnMissingKeys, want.Outcome, want.DependsOnMissingKeys)
+			}
+			checked++
+		}
+	}
+	if checked < 200 {
+		t.Errorf("only %d cases checked", checked)
 	}
 }
