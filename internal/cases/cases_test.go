@@ -1,7 +1,6 @@
 package cases
 
 import (
-
 	"os"
 	"path/filepath"
 	"strings"
