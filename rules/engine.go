@@ -296,4 +296,3 @@ func SortFindings(fs []Finding) {
 		return a.ID < b.ID
 	})
 }
-
