@@ -1,0 +1,213 @@
+package policy
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/keytrail/keytrail/policy/internal/jsontree"
+)
+
+// lintActions are the actions the judgement checks ask about; each statement's input lists
+// those it allows or denies ("covers"), wildcards and NotAction resolved as AWS evaluates them.
+var lintActions = []string{
+	// KMS: cryptographic use, administration, grants
+	"kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
+	"kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext",
+	"kms:Sign", "kms:Verify", "kms:GenerateMac", "kms:VerifyMac", "kms:DeriveSharedSecret",
+	"kms:DescribeKey", "kms:GetPublicKey", "kms:CreateGrant", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion",
+	// IAM privilege escalation (Parliament's method sets)
+	"iam:PassRole", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:CreateAccessKey",
+	"iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:AttachUserPolicy", "iam:AttachGroupPolicy",
+	"iam:AttachRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy",
+	"iam:AddUserToGroup", "iam:UpdateAssumeRolePolicy", "sts:AssumeRole", "ec2:RunInstances",
+	"lambda:CreateFunction", "lambda:InvokeFunction", "lambda:UpdateFunctionCode", "lambda:CreateEventSourceMapping",
+	"cloudformation:CreateStack", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition",
+	"glue:CreateDevEndpoint", "glue:UpdateDevEndpoint", "dynamodb:CreateTable", "dynamodb:PutItem",
+}
+
+// input builds the normalized document the Rego checks read (see rules/lint/README.md).
+func (d *lintDoc) input(l *linter) map[string]any {
+	stmts := make([]any, 0, len(d.stmts))
+	for _, st := range d.stmts {
+		stmts = append(stmts, st.input())
+	}
+	return map[string]any{
+		"file":              l.file,
+		"type":              string(l.typ),
+		"version":           d.version,
+		"key_arn":           l.opt.KeyARN,
+		"owner_account":     d.ownerAccount(l),
+		"structural_errors": d.structural,
+		"statements":        stmts,
+	}
+}
+
+// ownerAccount is the account that owns the resource: the key ARN's, else the account
+// principal that holds kms:PutKeyPolicy (key policies), else "".
+func (d *lintDoc) ownerAccount(l *linter) string {
+	if a := AccountOf(l.opt.KeyARN); a != "" {
+		return a
+	}
+	for _, st := range d.stmts {
+		if st.effect != "Allow" || st.principal == nil || st.notPrinc || !st.covers("kms:PutKeyPolicy") {
+			continue
+		}
+		for _, p := range st.principalEntries() {
+			if e := p.(map[string]any); e["kind"] == "account" {
+				return e["account"].(string)
+			}
+		}
+	}
+	return ""
+}
+
+func (st *lintStmt) input() map[string]any {
+	conds := make([]any, 0, len(st.conds))
+	for _, c := range st.conds {
+		vals := make([]any, len(c.values))
+		for i, v := range c.values {
+			vals[i] = v
+		}
+		conds = append(conds, map[string]any{"operator": c.op, "key": c.key, "key_lower": strings.ToLower(c.key),
+			"values": vals, "line": c.pos.Line, "col": c.pos.Col})
+	}
+	var covers []any
+	for _, a := range lintActions {
+		if st.covers(a) {
+			covers = append(covers, strings.ToLower(a))
+		}
+	}
+	return map[string]any{
+		"index": st.index, "ref": st.ref, "sid": st.sid, "effect": st.effect,
+		"line": st.pos.Line, "col": st.pos.Col,
+		"structural_error": st.structural, "condition_broken": st.condBroken,
+		"principal":  st.principalInput(),
+		"actions":    map[string]any{"not": st.notAction, "values": anyList(st.actions)},
+		"covers":     nonNil(covers),
+		"resources":  map[string]any{"not": st.notRes, "values": anyList(st.resources)},
+		"conditions": conds,
+		"signature":  st.signature(),
+	}
+}
+
+// covers reports whether the statement's Action (or NotAction) element takes in the action.
+func (st *lintStmt) covers(action string) bool {
+	for _, p := range st.actions {
+		if matchAction(strings.ToLower(p), action) {
+			return !st.notAction
+		}
+	}
+	return st.notAction && len(st.actions) > 0
+}
+
+func (st *lintStmt) principalInput() map[string]any {
+	in := map[string]any{"present": st.principal != nil, "not": st.notPrinc, "wildcard": false,
+		"aws": []any{}, "service": []any{}, "federated": []any{}, "canonical": []any{}}
+	if st.principal == nil {
+		return in
+	}
+	v := st.principal.Value
+	if v.Kind == jsontree.String && v.Str == "*" {
+		in["wildcard"] = true
+		return in
+	}
+	for _, m := range v.Members {
+		key := map[string]string{"AWS": "aws", "Service": "service", "Federated": "federated", "CanonicalUser": "canonical"}[m.Key]
+		if key == "" {
+			continue
+		}
+		for _, n := range mustList(m) {
+			if n.Str == "*" && m.Key == "AWS" {
+				in["wildcard"] = true
+				continue
+			}
+			if key == "aws" {
+				continue
+			}
+			in[key] = append(in[key].([]any), n.Str)
+		}
+	}
+	in["aws"] = st.principalEntries()
+	return in
+}
+
+// principalEntries classifies the AWS principals: account, user, role, session,
+// federated-user, unique-id, or invalid.
+func (st *lintStmt) principalEntries() []any {
+	out := []any{}
+	if st.principal == nil || st.principal.Value.Get("AWS") == nil {
+		return out
+	}
+	for _, n := range mustList(jsontree.Member{Key: "AWS", Value: st.principal.Value.Get("AWS")}) {
+		if n.Str == "*" {
+			continue
+		}
+		e, err := principalEntryOf("AWS", n.Str)
+		kind := map[entryKind]string{entAccount: "account", entUser: "user", entRole: "role", entSession: "session",
+			entFederatedUser: "federated-user", entUniqueID: "unique-id"}[e.kind]
+		if err != nil {
+			kind = "invalid"
+		}
+		out = append(out, map[string]any{"value": n.Str, "kind": kind, "account": e.account, "line": n.Pos.Line, "col": n.Pos.Col})
+	}
+	return out
+}
+
+// signature is the statement without its Sid, with arrays sorted: equal signatures are
+// redundant statements.
+func (st *lintStmt) signature() string {
+	norm := func(xs []string, lower bool) string {
+		c := append([]string(nil), xs...)
+		for i := range c {
+			if lower {
+				c[i] = strings.ToLower(c[i])
+			}
+		}
+		sort.Strings(c)
+		return strings.Join(c, "\x1f")
+	}
+	var b strings.Builder
+	b.WriteString(st.effect + "|" + boolText(st.notAction) + norm(st.actions, true) + "|" + boolText(st.notRes) + norm(st.resources, false) + "|")
+	if st.principal != nil {
+		b.WriteString(boolText(st.notPrinc))
+		for _, m := range st.principal.Value.Members {
+			var vals []string
+			for _, n := range mustList(m) {
+				vals = append(vals, n.Str)
+			}
+			b.WriteString(m.Key + "=" + norm(vals, false) + ";")
+		}
+		if st.principal.Value.Kind == jsontree.String {
+			b.WriteString(st.principal.Value.Str)
+		}
+	}
+	var conds []string
+	for _, c := range st.conds {
+		conds = append(conds, c.op+"\x1e"+strings.ToLower(c.key)+"\x1e"+norm(c.values, false))
+	}
+	sort.Strings(conds)
+	b.WriteString("|" + strings.Join(conds, "\x1d"))
+	return b.String()
+}
+
+func boolText(b bool) string {
+	if b {
+		return "not:"
+	}
+	return ""
+}
+
+func anyList(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+func nonNil(xs []any) []any {
+	if xs == nil {
+		return []any{}
+	}
+	return xs
+}
