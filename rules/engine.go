@@ -24,7 +24,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 )
 
-//go:embed lint/*.rego
+//go:embed lint/*.rego lint/*.md
 var builtin embed.FS
 
 // Severities, most severe first.
@@ -121,7 +121,7 @@ func New(ctx context.Context, set string, userDirs []string) (*Engine, error) {
 		if !strings.HasPrefix(pkg, "keytrail."+set+".") && pkg != "main" {
 			return nil, fmt.Errorf("failed to load rules: %s: package %s: rules must be in package keytrail.%s.<name> or main", name, pkg, set)
 		}
-		if pkg != "main" {
+		if pkg != "main" && definesChecks(m) {
 			r := ruleOf(m, pkg)
 			r.Source = sources[name]
 			if prev, dup := e.rules[pkg]; dup {
@@ -156,6 +156,22 @@ func regoFiles(dir string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// definesChecks reports whether a module defines deny or warn rules (helper packages, such as
+// keytrail.lint.lib, define none and are not listed as rules).
+func definesChecks(m *ast.Module) bool {
+	for _, r := range m.Rules {
+		if n := r.Head.Name.String(); n == "deny" || n == "warn" {
+			return true
+		}
+		if ref := r.Head.Ref(); len(ref) > 0 {
+			if n := ref[0].Value.String(); n == "deny" || n == "warn" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ruleOf reads a package's METADATA: title, description, custom.id and custom.severity.

@@ -73,3 +73,19 @@ func TestEngineRejectsBadRules(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltinRego runs the built-in rules' _test.rego files, as `opa test` would.
+func TestBuiltinRego(t *testing.T) {
+	results, err := Test(context.Background(), "lint", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) < 40 {
+		t.Fatalf("only %d rule tests ran", len(results))
+	}
+	for _, r := range results {
+		if !r.Pass {
+			t.Errorf("%s.%s failed %s", r.Package, r.Name, r.Error)
+		}
+	}
+}
