@@ -316,15 +316,17 @@ func (s *Set) fill(ls *layers, e *env) {
 	ls[lBoundary].add(s.Boundary, e)
 	ls[lSession].add(s.Session, e)
 	ls[lEndpoint].add(s.Endpoint, e)
+	// SCPs and RCPs do not restrict service-linked roles (Organizations user guide).
+	slr := e.req.Principal.ServiceLinked()
 	for _, lvl := range s.RCPs {
 		for _, p := range lvl {
-			if !retire {
+			if !retire && !slr {
 				ls[lRCP].add(p, e)
 			}
 		}
 	}
 	for i, lvl := range s.SCPs {
-		if i >= MaxLevels {
+		if i >= MaxLevels || slr {
 			break
 		}
 		for _, p := range lvl {
@@ -341,6 +343,16 @@ func isKMSKey(req *Request) bool {
 	}
 	parts, ok := arnSegments(req.Resource)
 	return ok && parts[2] == "kms"
+}
+
+// retiringAccount reports whether a grant names the account as its retiring principal.
+func (s *Set) retiringAccount(account string) bool {
+	for _, g := range s.Grants {
+		if g != nil && g.retiring != nil && g.retiring.kind == entAccount && g.retiring.account == account {
+			return true
+		}
+	}
+	return false
 }
 
 // isRetireGrant reports a kms:RetireGrant request on a key.
@@ -371,7 +383,7 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	}
 	implicit := func(g Gap) { d.Outcome, d.Gap = ImplicitDeny, g }
 	allowed := func(b bits) bool { return b&bAllowAny != 0 }
-	if iam {
+	if iam && !p.ServiceLinked() {
 		for lvl := range s.SCPs {
 			if lvl >= MaxLevels {
 				break
@@ -431,17 +443,17 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	case kms && p.Type == Anonymous: // KMS accepts only authenticated requests
 		implicit(GapAnonymousKMS)
 	case isRetireGrant(e.req):
-		// The grant's retiring principal (or a grantee holding RetireGrant) may retire it;
-		// otherwise only IAM policies can allow kms:RetireGrant.
+		// KMS: "The kms:RetireGrant permission alone does not allow principals to retire a
+		// grant." The retiring principal, a grantee holding RetireGrant, or the key's account
+		// may; the key's account and an account named as retiring principal delegate to their IAM
+		// policies.
 		switch {
 		case d.Grant != nil:
 			allow()
 		case p.Type == Root && same:
 			d.Outcome = Allow
-		case iam && idOK:
+		case iam && idOK && (same || s.retiringAccount(p.Account)):
 			allow(identitySteps...)
-		case idAllow:
-			implicit(idGap())
 		default:
 			implicit(GapNoAllow)
 		}

@@ -127,6 +127,9 @@ func (g *Grant) check(e *env) grantMiss {
 		if !strings.EqualFold(o, op) {
 			continue
 		}
+		if strings.EqualFold(op, "CreateGrant") && !g.childNoBroader(e) {
+			return grantConstraint
+		}
 		if !grantOperations[o] {
 			return grantApplies // no encryption context: constraints do not apply
 		}
@@ -159,4 +162,52 @@ func (g *Grant) constraintsHold(e *env) bool {
 		}
 	}
 	return true
+}
+
+// childNoBroader checks a CreateGrant made through this grant: KMS lets a grantee "only
+// delegate the permissions that they were granted", and "the grant constraints in child grants
+// must be equally restrictive or more restrictive than those in the parent grant". The child
+// grant is described by the request's kms:GrantOperations, kms:GrantConstraintType and
+// kms:EncryptionContext:* keys; a request without kms:GrantOperations cannot be checked and is
+// refused.
+func (g *Grant) childNoBroader(e *env) bool {
+	ops := e.get("kms:grantoperations")
+	if ops.len() == 0 {
+		return false
+	}
+	for i := 0; i < ops.len(); i++ {
+		ok := false
+		for _, o := range g.Operations {
+			ok = ok || strings.EqualFold(o, ops.at(i))
+		}
+		if !ok {
+			return false
+		}
+	}
+	parent := g.subset
+	if g.equals != nil {
+		parent = g.equals
+	}
+	if parent == nil {
+		return true
+	}
+	ctype := e.get("kms:grantconstrainttype")
+	if ctype.len() == 0 || g.equals != nil && ctype.at(0) != "EncryptionContextEquals" {
+		return false
+	}
+	n := 0
+	for k, ce := range e.req.Context.m {
+		if strings.HasPrefix(k, ecPrefix) {
+			n++
+			if want, ok := parent[k]; ok && (len(ce.values) != 1 || ce.values[0] != want) {
+				return false
+			}
+		}
+	}
+	for k := range parent {
+		if _, ok := e.req.Context.m[k]; !ok {
+			return false
+		}
+	}
+	return g.equals == nil || n == len(parent)
 }

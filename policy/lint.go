@@ -460,4 +460,3 @@ func (l *linter) principal(st *lintStmt, el map[string]jsontree.Member, n *jsont
 func latin1Printable(r rune) bool {
 	return r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7e || r >= 0xa0 && r <= 0xff
 }
-

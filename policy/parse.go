@@ -254,11 +254,19 @@ func (c *compiler) checkRCP(s *Statement, n *jsontree.Node, what string) error {
 	if s.notAction {
 		return c.errAt(n.Pos, "%s: NotAction is not supported in RCPs", what)
 	}
+	if s.principal != nil && (!s.principal.any || len(s.principal.entries) > 0) {
+		return c.errAt(n.Pos, "%s: an RCP's Principal can only be \"*\"", what)
+	}
 	fullAccess := s.principal != nil && s.principal.any && len(s.principal.entries) == 0 &&
 		len(s.actions) == 1 && s.actions[0] == "*" && !s.notResource &&
 		len(s.resources) == 1 && s.resources[0].text == "*" && len(s.conditions) == 0
 	if s.Effect == EffectAllow && !fullAccess {
 		return c.errAt(n.Pos, "%s: RCPs support Allow only in RCPFullAWSAccess (Principal, Action and Resource \"*\", no Condition)", what)
+	}
+	for _, a := range s.actions {
+		if s.Effect == EffectDeny && a == "*" {
+			return c.errAt(n.Pos, "%s: a customer managed RCP cannot use \"*\" in Action; name the services' actions", what)
+		}
 	}
 	return nil
 }

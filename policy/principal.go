@@ -245,6 +245,13 @@ func principalEntryOf(typ, s string) (principalEntry, error) {
 	return e, nil
 }
 
+// ServiceLinked reports whether the caller is a service-linked role (path /aws-service-role/,
+// or a session of a role named AWSServiceRoleFor...): SCPs and RCPs do not restrict it.
+func (p *Principal) ServiceLinked() bool {
+	return (p.Type == Role || p.Type == AssumedRole) &&
+		(strings.Contains(p.ARN, ":role/aws-service-role/") || strings.HasPrefix(p.Name, "AWSServiceRoleFor"))
+}
+
 // isUniqueID recognizes IAM unique ids (AIDA…, AROA…, AIPA…).
 func isUniqueID(s string) bool {
 	if len(s) < 16 || s[0] != 'A' {

@@ -115,7 +115,14 @@ func (e *env) get(key string) values {
 		if hasAccount {
 			return one(p.PrincipalARN)
 		}
-	case "aws:principalaccount", "kms:calleraccount":
+	case "aws:principalaccount":
+		switch {
+		case hasAccount:
+			return one(p.Account)
+		case p.Type == Anonymous: // IAM: "For anonymous requests, the request context returns anonymous"
+			return one("anonymous")
+		}
+	case "kms:calleraccount":
 		if hasAccount {
 			return one(p.Account)
 		}
@@ -127,15 +134,23 @@ func (e *env) get(key string) values {
 		if p.Type == User {
 			return one(p.Name)
 		}
-	case "aws:userid":
-		if p.Type == Root {
+	case "aws:userid": // IAM's principal key values table, where the value is knowable
+		switch p.Type {
+		case Root:
 			return one(p.Account)
+		case FederatedUser:
+			return one(p.Account + ":" + p.Name)
+		case Anonymous:
+			return one("anonymous")
 		}
-	case "aws:principalisawsservice":
-		if p.Type == Service {
+	case "aws:principalisawsservice": // "Anonymous requests do not include this key"
+		switch p.Type {
+		case Service:
 			return one("true")
+		case Anonymous:
+		default:
+			return one("false")
 		}
-		return one("false")
 	case "aws:principalservicename":
 		if p.Type == Service {
 			return one(p.ARN)

@@ -35,6 +35,8 @@ func commands() []command {
 	return []command{
 		{"can", "can PRINCIPAL do ACTION on RESOURCE? the decision and why", runCan},
 		{"who", "every principal that can, cannot, or can under conditions do ACTION", runWho},
+		{"lint", "check key, bucket, identity policies and SCPs before they merge", runLint},
+		{"rules", "list the lint checks, or test Rego rules", runRules},
 		{"eval", "run evaluator case files and print one JSON decision per case", runEval},
 		{"test", "run fixture directories and compare with their expectations", runTest},
 		{"version", "print the version", runVersion},

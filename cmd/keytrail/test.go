@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,16 +10,20 @@ import (
 	"strings"
 
 	"github.com/keytrail/keytrail/internal/cases"
+	"github.com/keytrail/keytrail/internal/lint"
 )
 
 const testHelp = `
 Usage: keytrail test [-v] [-o table|json] DIR|FILE...
 
 Runs fixture files and compares each result with its expectation. Directories are walked
-recursively; every *.json file that is a case file (a JSON array of cases, or {"cases": [...]})
-is run, and other JSON files (policies the cases refer to) are skipped and counted. A case
-passes when its decision equals "expect", or when it has "expectError": true and its input is
-rejected.
+recursively for two kinds of fixture:
+  evaluator cases: a JSON array of cases, or {"cases": [...]}. A case passes when its decision
+    equals "expect", or when it has "expectError": true and its input is rejected.
+  lint fixtures: TYPE/NAME.json with TYPE/NAME.expected.json beside it (TYPE: key, bucket,
+    identity, scp), the expected file as 'keytrail lint -o json' prints it. It passes when the
+    findings match on id, severity, statement, line and column.
+Other JSON files (policies the cases refer to) are skipped and counted.
 
 Prints the failures (all cases with -v) as a table, then "N passed, N failed".
 
@@ -48,12 +53,22 @@ func runTest(args []string, s *stdio) int {
 	if flags.NArg() == 0 {
 		return usageError(s, "test", "expected at least one DIR or FILE")
 	}
-	files, skipped, err := caseFiles(flags.Args())
+	files, fixtures, skipped, err := fixtureFiles(flags.Args())
 	if err != nil {
 		return inputError(s, err)
 	}
 	var rows []testRow
 	passed, failed := 0, 0
+	record := func(file, id string, ok bool, why string) {
+		if ok {
+			passed++
+		} else {
+			failed++
+		}
+		if !ok || verbose {
+			rows = append(rows, testRow{File: file, ID: id, Pass: ok, Detail: why})
+		}
+	}
 	for _, f := range files {
 		cs, err := cases.Load(f)
 		if err != nil {
@@ -61,15 +76,16 @@ func runTest(args []string, s *stdio) int {
 		}
 		for _, c := range cs {
 			ok, why := c.Run().Check()
-			if ok {
-				passed++
-			} else {
-				failed++
-			}
-			if !ok || verbose {
-				rows = append(rows, testRow{File: f, ID: c.ID, Pass: ok, Detail: why})
-			}
+			record(f, c.ID, ok, why)
 		}
+	}
+	var lf lint.Fixtures
+	for _, f := range fixtures {
+		ok, why, err := lf.Run(context.Background(), f)
+		if err != nil {
+			return inputError(s, err)
+		}
+		record(lint.FixturePolicy(f), "lint", ok, why)
 	}
 	if output == "json" {
 		if err := writeJSONIndent(s.out, map[string]any{"passed": passed, "failed": failed, "skippedFiles": skipped, "results": rows}); err != nil {
@@ -100,40 +116,56 @@ func runTest(args []string, s *stdio) int {
 	return exitOK
 }
 
-// caseFiles expands the arguments into case files, sorted. Files named directly must be case
-// files; in directories, other JSON files are skipped and counted.
-func caseFiles(args []string) (files []string, skipped int, err error) {
+// fixtureFiles expands the arguments into case files and lint fixtures (their expected
+// files), sorted. Files named directly must be one or the other; in directories, other JSON
+// files are skipped and counted.
+func fixtureFiles(args []string) (caseFiles, lintFixtures []string, skipped int, err error) {
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
+			return nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
 		}
 		if !st.IsDir() {
-			files = append(files, a)
+			if lint.IsFixture(a) {
+				lintFixtures = append(lintFixtures, a)
+			} else {
+				caseFiles = append(caseFiles, a)
+			}
 			continue
 		}
+		var all []string
 		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
+				all = append(all, path)
 			}
-			if d.IsDir() || !strings.HasSuffix(path, ".json") {
-				return nil
+			return err
+		})
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
+		}
+		policies := map[string]bool{}
+		for _, p := range all {
+			if lint.IsFixture(p) {
+				lintFixtures = append(lintFixtures, p)
+				policies[lint.FixturePolicy(p)] = true
 			}
-			data, err := os.ReadFile(path)
+		}
+		for _, p := range all {
+			if lint.IsFixture(p) || policies[p] {
+				continue
+			}
+			data, err := os.ReadFile(p)
 			if err != nil {
-				return err
+				return nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
 			}
 			if cases.IsCaseFile(data) {
-				files = append(files, path)
+				caseFiles = append(caseFiles, p)
 			} else {
 				skipped++
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
 		}
 	}
-	sort.Strings(files)
-	return files, skipped, nil
+	sort.Strings(caseFiles)
+	sort.Strings(lintFixtures)
+	return caseFiles, lintFixtures, skipped, nil
 }
