@@ -33,6 +33,7 @@ func (t LintType) resourcePolicy() bool { return t == LintKey || t == LintBucket
 // position, and the statement (its Sid, its 0-based index, or nil for the document).
 type Issue struct {
 	ID        string
+	Severity  string // overrides the check's default severity when set
 	Message   string
 	Pos       Position
 	Statement any
@@ -62,7 +63,11 @@ type linter struct {
 }
 
 func (l *linter) add(id string, pos jsontree.Pos, stmt any, msg, fix string) {
-	l.issues = append(l.issues, Issue{ID: id, Message: msg, Pos: Position(pos), Statement: stmt, Fix: fix})
+	is := Issue{ID: id, Message: msg, Pos: Position(pos), Statement: stmt, Fix: fix}
+	if id == "empty-principal" && l.typ != LintKey {
+		is.Severity = "warning" // an error only in key policies, which PutKeyPolicy refuses
+	}
+	l.issues = append(l.issues, is)
 }
 
 // Lint runs the structural checks of LINT-CHECKS.md on policy text: JSON and grammar,
@@ -100,11 +105,11 @@ func (l *linter) size() {
 	switch l.typ {
 	case LintKey:
 		if len(l.data) > 32768 {
-			l.add("policy-too-large", jsontree.Pos{}, nil, fmt.Sprintf("the key policy is %d bytes; KMS accepts at most 32,768", len(l.data)), "")
+			l.add("policy-too-large", jsontree.Pos{Line: 1, Col: 1}, nil, fmt.Sprintf("the key policy is %d bytes; KMS accepts at most 32,768", len(l.data)), "")
 		}
 	case LintBucket:
 		if len(l.data) > 20*1024 {
-			l.add("policy-too-large", jsontree.Pos{}, nil, fmt.Sprintf("the bucket policy is %d bytes; S3 accepts at most 20 KB", len(l.data)), "")
+			l.add("policy-too-large", jsontree.Pos{Line: 1, Col: 1}, nil, fmt.Sprintf("the bucket policy is %d bytes; S3 accepts at most 20 KB", len(l.data)), "")
 		}
 	case LintIdentity:
 		n := 0
@@ -114,13 +119,14 @@ func (l *linter) size() {
 			}
 		}
 		if n > 6144 {
-			l.add("policy-too-large", jsontree.Pos{}, nil, fmt.Sprintf("the policy has %d non-whitespace characters; an IAM managed policy may have at most 6,144", n), "")
+			l.add("policy-too-large", jsontree.Pos{Line: 1, Col: 1}, nil, fmt.Sprintf("the policy has %d non-whitespace characters; an IAM managed policy may have at most 6,144", n), "")
 		}
 	}
 }
 
 // lintDoc is the normalized document.
 type lintDoc struct {
+	id         string
 	version    string
 	stmts      []*lintStmt
 	structural bool
@@ -164,6 +170,9 @@ func (l *linter) document(root *jsontree.Node) *lintDoc {
 		seen[m.Key] = true
 	}
 	doc := &lintDoc{}
+	if id := root.Get("Id"); id != nil && id.Kind == jsontree.String {
+		doc.id = id.Str
+	}
 	var stmtNode *jsontree.Node
 	for _, m := range root.Members {
 		switch m.Key {
@@ -241,6 +250,29 @@ func statementRefs(nodes []*jsontree.Node) []any {
 	return refs
 }
 
+// firstDuplicate finds a repeated member name in n or any object nested in it.
+func firstDuplicate(n *jsontree.Node) *jsontree.Member {
+	seen := map[string]bool{}
+	for i := range n.Members {
+		m := &n.Members[i]
+		if seen[m.Key] {
+			return m
+		}
+		seen[m.Key] = true
+	}
+	for _, m := range n.Members {
+		if d := firstDuplicate(m.Value); d != nil {
+			return d
+		}
+	}
+	for _, e := range n.Elems {
+		if d := firstDuplicate(e); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
 func isPrintableASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] > 0x7e {
@@ -259,13 +291,13 @@ func (l *linter) statement(i int, n *jsontree.Node, ref any, sidsSeen map[string
 		st.structural = true
 		return st
 	}
+	if dup := firstDuplicate(n); dup != nil {
+		l.add("duplicate-key", dup.KeyPos, ref, fmt.Sprintf("the statement repeats the member %q (parsers disagree on which copy wins)", dup.Key), "keep one copy")
+		st.structural = true
+		return st
+	}
 	el := map[string]jsontree.Member{}
 	for _, m := range n.Members {
-		if _, dup := el[m.Key]; dup {
-			l.add("duplicate-key", m.KeyPos, ref, fmt.Sprintf("the statement repeats the member %q", m.Key), "keep one copy")
-			st.structural = true
-			return st
-		}
 		el[m.Key] = m
 	}
 	for _, m := range n.Members {

@@ -35,6 +35,8 @@ func (d *lintDoc) input(l *linter) map[string]any {
 		"file":              l.file,
 		"type":              string(l.typ),
 		"version":           d.version,
+		"id":                d.id,
+		"aws_managed":       strings.HasPrefix(d.id, "auto-"),
 		"key_arn":           l.opt.KeyARN,
 		"owner_account":     d.ownerAccount(l),
 		"structural_errors": d.structural,

@@ -100,7 +100,11 @@ func (l *Linter) Lint(ctx context.Context, file string, data []byte) ([]rules.Fi
 	res := policy.Lint(file, l.opt.Type, data, policy.LintOptions{Catalog: l.opt.Catalog, KeyARN: l.opt.KeyARN})
 	var out []rules.Finding
 	for _, is := range res.Issues {
-		out = append(out, rules.Finding{ID: is.ID, Severity: structuralSeverity[is.ID], Message: is.Message,
+		sev := structuralSeverity[is.ID]
+		if is.Severity != "" {
+			sev = is.Severity
+		}
+		out = append(out, rules.Finding{ID: is.ID, Severity: sev, Message: is.Message,
 			File: file, Line: is.Pos.Line, Col: is.Pos.Col, Statement: is.Statement, Fix: is.Fix})
 	}
 	if res.Input != nil {

@@ -11,6 +11,7 @@ package keytrail.lint.pass_role_star
 import data.keytrail.lint.lib
 
 deny contains lib.finding(st, "iam:PassRole on every role: limit Resource to the roles to pass, or add iam:PassedToService") if {
+	input.type == "identity"
 	some st in input.statements
 	st.effect == "Allow"
 	"iam:passrole" in st.covers

@@ -40,15 +40,22 @@ qualifies(st) if {
 	input.type == "identity"
 	st.effect == "Allow"
 	lib.all_resources(st)
-	count(st.conditions) == 0
 }
 
 # allowed_by(i): the actions the qualifying statements up to index i allow on "*".
 allowed_by(i) := {a | some st in input.statements; st.index <= i; qualifies(st); some a in st.covers}
 
-deny contains lib.finding(st, sprintf("completes the privilege-escalation method %s (%s)", [name, lib.sorted_join(set)])) if {
+# completes(st): the escalation methods st is the first statement to complete.
+completes(st) := {name |
 	some name, set in methods
 	completing := [s | some s in input.statements; qualifies(s); count(set - allowed_by(s.index)) == 0]
 	count(completing) > 0
-	st := completing[0]
+	completing[0].index == st.index
+}
+
+deny contains lib.finding(st, sprintf("completes the privilege-escalation methods %s", [lib.sorted_join(names)])) if {
+	some st in input.statements
+	qualifies(st)
+	names := completes(st)
+	count(names) > 0
 }
