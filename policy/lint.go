@@ -134,20 +134,21 @@ type lintDoc struct {
 
 // lintStmt is one statement as lint sees it.
 type lintStmt struct {
-	index      int
-	ref        any
-	sid        string
-	pos        jsontree.Pos
-	effect     string
-	principal  *jsontree.Member
-	notPrinc   bool
-	actions    []string
-	notAction  bool
-	resources  []string
-	notRes     bool
-	conds      []lintCond
-	structural bool // a structural error (convention 4)
-	condBroken bool // a broken condition (convention 6)
+	index        int
+	ref          any
+	sid          string
+	pos          jsontree.Pos
+	effect       string
+	principal    *jsontree.Member
+	notPrinc     bool
+	actions      []string
+	lowerActions []string // lower-cased actions, computed by covers
+	notAction    bool
+	resources    []string
+	notRes       bool
+	conds        []lintCond
+	structural   bool // a structural error (convention 4)
+	condBroken   bool // a broken condition (convention 6)
 }
 
 type lintCond struct {

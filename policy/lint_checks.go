@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/keytrail/keytrail/policy/catalog"
 	"github.com/keytrail/keytrail/policy/internal/jsontree"
@@ -175,7 +176,17 @@ func (l *linter) catalogResources(st *lintStmt, vals []string, nodes []*jsontree
 
 var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}`)
 
-func placeholderGlob(format string) string { return placeholderRE.ReplaceAllString(format, "*") }
+var formatGlobs sync.Map // ARN format → glob
+
+// placeholderGlob turns an ARN format's ${...} placeholders into wildcards (cached).
+func placeholderGlob(format string) string {
+	if g, ok := formatGlobs.Load(format); ok {
+		return g.(string)
+	}
+	g := placeholderRE.ReplaceAllString(format, "*")
+	formatGlobs.Store(format, g)
+	return g
+}
 
 // arnProblem says what is wrong with a Resource ARN, or "".
 func arnProblem(r string) string {
@@ -201,14 +212,15 @@ func arnProblem(r string) string {
 	return ""
 }
 
-// globOverlap reports whether some string matches both glob patterns (each with * and ?).
+// globOverlap reports whether some string matches both glob patterns (each with * and ?):
+// a dynamic program over (position in a, position in b), memoized in one flat table.
 func globOverlap(a, b string) bool {
-	memo := map[[2]int]bool{}
+	w := len(b) + 1
+	memo := make([]int8, (len(a)+1)*w) // 0 unknown, 1 true, 2 false
 	var rec func(i, j int) bool
 	rec = func(i, j int) bool {
-		k := [2]int{i, j}
-		if v, ok := memo[k]; ok {
-			return v
+		if m := memo[i*w+j]; m != 0 {
+			return m == 1
 		}
 		var res bool
 		switch {
@@ -221,7 +233,10 @@ func globOverlap(a, b string) bool {
 		case i < len(a) && j < len(b):
 			res = (a[i] == b[j] || a[i] == '?' || b[j] == '?') && rec(i+1, j+1)
 		}
-		memo[k] = res
+		memo[i*w+j] = 2
+		if res {
+			memo[i*w+j] = 1
+		}
 		return res
 	}
 	return rec(0, 0)

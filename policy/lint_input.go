@@ -25,11 +25,28 @@ var lintActions = []string{
 	"glue:CreateDevEndpoint", "glue:UpdateDevEndpoint", "dynamodb:CreateTable", "dynamodb:PutItem",
 }
 
+// cryptoUse are the cryptographic operations that count as using a key (admin-can-use-key).
+var cryptoUse = map[string]bool{
+	"kms:encrypt": true, "kms:decrypt": true, "kms:reencryptfrom": true, "kms:reencryptto": true,
+	"kms:generatedatakey": true, "kms:generatedatakeywithoutplaintext": true, "kms:generatedatakeypair": true,
+	"kms:generatedatakeypairwithoutplaintext": true, "kms:sign": true, "kms:verify": true, "kms:generatemac": true,
+	"kms:verifymac": true, "kms:derivesharedsecret": true,
+}
+
 // input builds the normalized document the Rego checks read (see rules/lint/README.md).
 func (d *lintDoc) input(l *linter) map[string]any {
 	stmts := make([]any, 0, len(d.stmts))
+	first := map[string]any{} // signature → ref of the first statement with it
 	for _, st := range d.stmts {
-		stmts = append(stmts, st.input())
+		in := st.input()
+		sig := st.signature()
+		in["duplicate_of"] = nil
+		if ref, seen := first[sig]; seen && !st.structural {
+			in["duplicate_of"] = ref
+		} else if !seen {
+			first[sig] = st.ref
+		}
+		stmts = append(stmts, in)
 	}
 	return map[string]any{
 		"file":              l.file,
@@ -73,29 +90,72 @@ func (st *lintStmt) input() map[string]any {
 		conds = append(conds, map[string]any{"operator": c.op, "key": c.key, "key_lower": strings.ToLower(c.key),
 			"values": vals, "line": c.pos.Line, "col": c.pos.Col})
 	}
-	var covers []any
+	var covers, uses []any
+	admin := false
 	for _, a := range lintActions {
 		if st.covers(a) {
-			covers = append(covers, strings.ToLower(a))
+			lower := strings.ToLower(a)
+			covers = append(covers, lower)
+			if cryptoUse[lower] {
+				uses = append(uses, lower)
+			}
+			admin = admin || lower == "kms:putkeypolicy" || lower == "kms:schedulekeydeletion"
+		}
+	}
+	var named, accounts []any
+	for _, p := range st.principalEntries() {
+		e := p.(map[string]any)
+		switch e["kind"] {
+		case "account":
+			accounts = append(accounts, e["account"])
+		case "user", "role", "session", "federated-user":
+			named = append(named, e["value"])
 		}
 	}
 	return map[string]any{
 		"index": st.index, "ref": st.ref, "sid": st.sid, "effect": st.effect,
 		"line": st.pos.Line, "col": st.pos.Col,
 		"structural_error": st.structural, "condition_broken": st.condBroken,
-		"principal":  st.principalInput(),
-		"actions":    map[string]any{"not": st.notAction, "values": anyList(st.actions)},
-		"covers":     nonNil(covers),
-		"resources":  map[string]any{"not": st.notRes, "values": anyList(st.resources)},
-		"conditions": conds,
-		"signature":  st.signature(),
+		"principal":         st.principalInput(),
+		"actions":           map[string]any{"not": st.notAction, "values": anyList(st.actions)},
+		"covers":            nonNil(covers),
+		"uses":              nonNil(uses),
+		"admin":             admin,
+		"named":             nonNil(named),
+		"redundant_actions": nonNil(st.redundantActions()),
+		"accounts":          nonNil(accounts),
+		"resources":         map[string]any{"not": st.notRes, "values": anyList(st.resources)},
+		"conditions":        conds,
 	}
+}
+
+// redundantActions are the action entries that an earlier identical entry, or another
+// entry's wildcard, already covers.
+func (st *lintStmt) redundantActions() []any {
+	var out []any
+	for i, a := range st.actions {
+		la := strings.ToLower(a)
+		for j, b := range st.actions {
+			lb := strings.ToLower(b)
+			if j < i && la == lb || j != i && la != lb && strings.ContainsAny(lb, "*?") && matchAction(lb, la) {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // covers reports whether the statement's Action (or NotAction) element takes in the action.
 func (st *lintStmt) covers(action string) bool {
-	for _, p := range st.actions {
-		if matchAction(strings.ToLower(p), action) {
+	if st.lowerActions == nil {
+		st.lowerActions = make([]string, len(st.actions))
+		for i, p := range st.actions {
+			st.lowerActions[i] = strings.ToLower(p)
+		}
+	}
+	for _, p := range st.lowerActions {
+		if matchAction(p, action) {
 			return !st.notAction
 		}
 	}

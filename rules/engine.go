@@ -17,8 +17,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -71,9 +74,23 @@ type Finding struct {
 
 // Engine evaluates a rule set. It is safe for concurrent use.
 type Engine struct {
-	set   string
-	rules map[string]*Rule // by package path ("keytrail.lint.wildcard_principal")
-	query rego.PreparedEvalQuery
+	set     string
+	rules   map[string]*Rule // by package path ("keytrail.lint.wildcard_principal")
+	query   rego.PreparedEvalQuery
+	targets []target // the query's bindings: x0, x1, ...
+	groups  []group  // the same targets split for EvalParallel
+}
+
+// group is a prepared query over some of the targets.
+type group struct {
+	query   rego.PreparedEvalQuery
+	targets []int // indexes into Engine.targets, bound as x<index>
+}
+
+// target is one deny or warn set the query evaluates.
+type target struct {
+	pkg  string // package path without "data."
+	kind string // deny or warn
 }
 
 // New loads the built-in rules of set ("lint") and the .rego files (not *_test.rego) under
@@ -111,7 +128,8 @@ func New(ctx context.Context, set string, userDirs []string) (*Engine, error) {
 		}
 	}
 	e := &Engine{set: set, rules: map[string]*Rule{}}
-	opts := []func(*rego.Rego){rego.Query(fmt.Sprintf("keytrail := data.keytrail.%s; user := object.get(data, \"main\", {})", set))}
+	var opts []func(*rego.Rego)
+	sets := map[target]bool{}
 	for name, src := range modules {
 		m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true})
 		if err != nil {
@@ -121,7 +139,10 @@ func New(ctx context.Context, set string, userDirs []string) (*Engine, error) {
 		if !strings.HasPrefix(pkg, "keytrail."+set+".") && pkg != "main" {
 			return nil, fmt.Errorf("failed to load rules: %s: package %s: rules must be in package keytrail.%s.<name> or main", name, pkg, set)
 		}
-		if pkg != "main" && definesChecks(m) {
+		for _, kind := range checkSets(m) {
+			sets[target{pkg, kind}] = true
+		}
+		if pkg != "main" && len(checkSets(m)) > 0 {
 			r := ruleOf(m, pkg)
 			r.Source = sources[name]
 			if prev, dup := e.rules[pkg]; dup {
@@ -131,12 +152,52 @@ func New(ctx context.Context, set string, userDirs []string) (*Engine, error) {
 		}
 		opts = append(opts, rego.ParsedModule(m))
 	}
-	pq, err := rego.New(opts...).PrepareForEval(ctx)
+	// Query exactly the deny and warn sets: evaluating all of data would also evaluate every
+	// helper rule of every package.
+	for t := range sets {
+		e.targets = append(e.targets, t)
+	}
+	sort.Slice(e.targets, func(i, j int) bool {
+		return e.targets[i].pkg+e.targets[i].kind < e.targets[j].pkg+e.targets[j].kind
+	})
+	all := make([]int, len(e.targets))
+	for i := range all {
+		all[i] = i
+	}
+	pq, err := prepare(ctx, opts, e.targets, all)
 	if err != nil {
-		return nil, fmt.Errorf("failed to compile rules: %w", err)
+		return nil, err
 	}
 	e.query = pq
+	n := min(max(runtime.GOMAXPROCS(0), 1), 8, len(e.targets))
+	for g := 0; g < n; g++ {
+		var idx []int
+		for i := g; i < len(e.targets); i += n {
+			idx = append(idx, i)
+		}
+		q, err := prepare(ctx, opts, e.targets, idx)
+		if err != nil {
+			return nil, err
+		}
+		e.groups = append(e.groups, group{query: q, targets: idx})
+	}
 	return e, nil
+}
+
+// prepare compiles a query binding x<i> to each listed target's set.
+func prepare(ctx context.Context, opts []func(*rego.Rego), targets []target, idx []int) (rego.PreparedEvalQuery, error) {
+	var terms []string
+	for _, i := range idx {
+		terms = append(terms, fmt.Sprintf("x%d := data.%s.%s", i, targets[i].pkg, targets[i].kind))
+	}
+	if len(terms) == 0 {
+		terms = []string{"true"}
+	}
+	pq, err := rego.New(append(opts[:len(opts):len(opts)], rego.Query(strings.Join(terms, "; ")))...).PrepareForEval(ctx)
+	if err != nil {
+		return pq, fmt.Errorf("failed to compile rules: %w", err)
+	}
+	return pq, nil
 }
 
 // regoFiles lists the rule files under dir (recursively), tests excluded.
@@ -158,20 +219,24 @@ func regoFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// definesChecks reports whether a module defines deny or warn rules (helper packages, such as
-// keytrail.lint.lib, define none and are not listed as rules).
-func definesChecks(m *ast.Module) bool {
+// checkSets returns the check sets (deny, warn) a module defines; helper packages, such as
+// keytrail.lint.lib, define none and are not listed as rules.
+func checkSets(m *ast.Module) []string {
+	var out []string
+	seen := map[string]bool{}
 	for _, r := range m.Rules {
-		if n := r.Head.Name.String(); n == "deny" || n == "warn" {
-			return true
+		ref := r.Head.Ref()
+		if len(ref) == 0 {
+			continue
 		}
-		if ref := r.Head.Ref(); len(ref) > 0 {
-			if n := ref[0].Value.String(); n == "deny" || n == "warn" {
-				return true
-			}
+		n := strings.Trim(ref[0].Value.String(), `"`)
+		if (n == "deny" || n == "warn") && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
 		}
 	}
-	return false
+	sort.Strings(out)
+	return out
 }
 
 // ruleOf reads a package's METADATA: title, description, custom.id and custom.severity.
@@ -210,36 +275,76 @@ func (e *Engine) Rules() []Rule {
 // booleans) and returns the findings, sorted by position then id. file fills findings that do
 // not name one.
 func (e *Engine) Eval(ctx context.Context, input any, file string) ([]Finding, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalInput(input))
+	val, err := toValue(input)
+	if err != nil {
+		return nil, fmt.Errorf("failed to evaluate rules: %w", err)
+	}
+	all := make([]int, len(e.targets))
+	for i := range all {
+		all[i] = i
+	}
+	out, err := e.eval(ctx, e.query, all, val, file)
+	if err != nil {
+		return nil, err
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+// EvalParallel is Eval with the rules split across cores: for one large input (a policy of
+// thousands of statements), where evaluating rules costs more than starting goroutines.
+func (e *Engine) EvalParallel(ctx context.Context, input any, file string) ([]Finding, error) {
+	val, err := toValue(input)
+	if err != nil {
+		return nil, fmt.Errorf("failed to evaluate rules: %w", err)
+	}
+	results := make([][]Finding, len(e.groups))
+	errs := make([]error, len(e.groups))
+	var wg sync.WaitGroup
+	for g := range e.groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[g], errs[g] = e.eval(ctx, e.groups[g].query, e.groups[g].targets, val, file)
+		}()
+	}
+	wg.Wait()
+	var out []Finding
+	for g := range e.groups {
+		if errs[g] != nil {
+			return nil, errs[g]
+		}
+		out = append(out, results[g]...)
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, idx []int, val ast.Value, file string) ([]Finding, error) {
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(val))
 	if err != nil {
 		return nil, fmt.Errorf("failed to evaluate rules: %w", err)
 	}
 	var out []Finding
 	for _, r := range rs {
-		for name, pkgs := range map[string]any{"keytrail": r.Bindings["keytrail"], "user": r.Bindings["user"]} {
-			obj, _ := pkgs.(map[string]any)
-			if name == "user" {
-				obj = map[string]any{"": obj}
+		for _, i := range idx {
+			t := e.targets[i]
+			pkg := strings.TrimPrefix(t.pkg, "keytrail."+e.set+".")
+			if t.pkg == "main" {
+				pkg = ""
 			}
-			for pkg, v := range obj {
-				rule := e.rules["keytrail."+e.set+"."+pkg]
-				sets, _ := v.(map[string]any)
-				for _, kind := range []string{"deny", "warn"} {
-					for _, item := range asList(sets[kind]) {
-						f, err := findingOf(item, rule, kind, pkg)
-						if err != nil {
-							return nil, err
-						}
-						if f.File == "" {
-							f.File = file
-						}
-						out = append(out, f)
-					}
+			for _, item := range asList(r.Bindings[fmt.Sprintf("x%d", i)]) {
+				f, err := findingOf(item, e.rules[t.pkg], t.kind, pkg)
+				if err != nil {
+					return nil, err
 				}
+				if f.File == "" {
+					f.File = file
+				}
+				out = append(out, f)
 			}
 		}
 	}
-	SortFindings(out)
 	return out, nil
 }
 
@@ -311,4 +416,41 @@ func SortFindings(fs []Finding) {
 		}
 		return a.ID < b.ID
 	})
+}
+
+// toValue converts JSON-like Go values (maps, slices, strings, numbers, booleans, nil) to a
+// Rego value directly; rego.EvalInput would go through reflection, which costs more than the
+// rules on large policies. Other types fall back to ast.InterfaceToValue.
+func toValue(v any) (ast.Value, error) {
+	switch x := v.(type) {
+	case nil:
+		return ast.Null{}, nil
+	case string:
+		return ast.String(x), nil
+	case bool:
+		return ast.Boolean(x), nil
+	case int:
+		return ast.Number(strconv.Itoa(x)), nil
+	case map[string]any:
+		terms := make([][2]*ast.Term, 0, len(x))
+		for k, e := range x {
+			ev, err := toValue(e)
+			if err != nil {
+				return nil, err
+			}
+			terms = append(terms, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(ev)})
+		}
+		return ast.NewObject(terms...), nil
+	case []any:
+		terms := make([]*ast.Term, len(x))
+		for i, e := range x {
+			ev, err := toValue(e)
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = ast.NewTerm(ev)
+		}
+		return ast.NewArray(terms...), nil
+	}
+	return ast.InterfaceToValue(v)
 }

@@ -108,7 +108,11 @@ func (l *Linter) Lint(ctx context.Context, file string, data []byte) ([]rules.Fi
 			File: file, Line: is.Pos.Line, Col: is.Pos.Col, Statement: is.Statement, Fix: is.Fix})
 	}
 	if res.Input != nil {
-		fs, err := l.engine.Eval(ctx, res.Input, file)
+		eval := l.engine.Eval
+		if stmts, _ := res.Input["statements"].([]any); len(stmts) > 200 {
+			eval = l.engine.EvalParallel // a large policy: split the rules across cores
+		}
+		fs, err := eval(ctx, res.Input, file)
 		if err != nil {
 			return nil, err
 		}

@@ -30,6 +30,7 @@ type Catalog struct {
 	Services map[string]*Service `json:"services"`
 
 	globalByName map[string]Key
+	expanded     sync.Map // lower-cased pattern → []*Action
 }
 
 // Service is one service prefix's entry.
@@ -110,8 +111,8 @@ func Load(r io.Reader) (*Catalog, error) {
 			return nil, fmt.Errorf("failed to read catalog: %w", err)
 		}
 	}
-	var c Catalog
-	if err := json.Unmarshal(data, &c); err != nil {
+	c := &Catalog{}
+	if err := json.Unmarshal(data, c); err != nil {
 		return nil, fmt.Errorf("failed to read catalog: %w", err)
 	}
 	if len(c.Services) == 0 || len(c.Global) == 0 {
@@ -134,7 +135,7 @@ func Load(r io.Reader) (*Catalog, error) {
 			s.keys[strings.ToLower(base)] = keyEntry{key: Key{Key: k, Type: t}, prefix: isPrefix}
 		}
 	}
-	return &c, nil
+	return c, nil
 }
 
 // Service returns the service with the prefix (case-insensitive), or nil.
@@ -159,6 +160,15 @@ func (c *Catalog) Action(full string) *Action {
 // "s3:Get?bject"), case-insensitively, sorted by full name.
 func (c *Catalog) Expand(pattern string) []*Action {
 	p := strings.ToLower(pattern)
+	if v, ok := c.expanded.Load(p); ok {
+		return v.([]*Action)
+	}
+	out := c.expand(p)
+	c.expanded.Store(p, out)
+	return out
+}
+
+func (c *Catalog) expand(p string) []*Action {
 	svcPat, namePat, ok := strings.Cut(p, ":")
 	if p == "*" {
 		svcPat, namePat, ok = "*", "*", true

@@ -12,16 +12,19 @@ package keytrail.lint.admin_can_use_key
 
 import data.keytrail.lint.lib
 
+# admin_statement[p] is the first Allow statement giving the named principal p an admin
+# capability.
+admin_statement[p] := ref if {
+	some p in {q | some st in input.statements; st.effect == "Allow"; st.admin; some q in st.named}
+	ref := [st.ref | some st in input.statements; st.effect == "Allow"; st.admin; p in st.named][0]
+}
+
 deny contains f if {
 	input.type == "key"
 	some use in input.statements
 	use.effect == "Allow"
-	uses := {a | some a in use.covers; a in lib.crypto_use}
-	count(uses) > 0
-	some p in lib.named(use)
-	some adm in input.statements
-	adm.effect == "Allow"
-	p in lib.named(adm)
-	lib.covers_any(adm, lib.admin)
-	f := lib.finding(use, sprintf("%s administers the key (statement %v) and can also use it (%s)", [p, adm.ref, lib.sorted_join(uses)]))
+	count(use.uses) > 0
+	some p in use.named
+	adm := admin_statement[p]
+	f := lib.finding(use, sprintf("%s administers the key (statement %v) and can also use it (%s)", [p, adm, lib.sorted_join(use.uses)]))
 }

@@ -56,9 +56,9 @@ public(st) if {
 }
 
 # named(st) are the named principals other than accounts: users, roles, sessions, federated users.
-named(st) := {p.value | some p in st.principal.aws; p.kind in {"user", "role", "session", "federated-user"}}
+named(st) := {p | some p in st.named}
 
-accounts(st) := {p.account | some p in st.principal.aws; p.kind == "account"}
+accounts(st) := {a | some a in st.accounts}
 
 crypto_use := {
 	"kms:encrypt", "kms:decrypt", "kms:reencryptfrom", "kms:reencryptto", "kms:generatedatakey",

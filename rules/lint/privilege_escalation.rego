@@ -42,20 +42,28 @@ qualifies(st) if {
 	lib.all_resources(st)
 }
 
-# allowed_by(i): the actions the qualifying statements up to index i allow on "*".
-allowed_by(i) := {a | some st in input.statements; st.index <= i; qualifies(st); some a in st.covers}
+escalation_actions := {a | some set in methods; some a in set}
 
-# completes(st): the escalation methods st is the first statement to complete.
-completes(st) := {name |
+# qualifying are the statements that count, computed once.
+qualifying := [st | some st in input.statements; qualifies(st)] if input.type == "identity"
+
+# first_cover[a] is the index of the first qualifying statement that allows a on "*".
+first_cover[a] := min(idx) if {
+	some a in escalation_actions
+	idx := {st.index | some st in qualifying; a in st.covers}
+	count(idx) > 0
+}
+
+# completed_at[name] is the index of the statement that completes the method's set.
+completed_at[name] := max({first_cover[a] | some a in set}) if {
 	some name, set in methods
-	completing := [s | some s in input.statements; qualifies(s); count(set - allowed_by(s.index)) == 0]
-	count(completing) > 0
-	completing[0].index == st.index
+	every a in set {
+		first_cover[a]
+	}
 }
 
 deny contains lib.finding(st, sprintf("completes the privilege-escalation methods %s", [lib.sorted_join(names)])) if {
 	some st in input.statements
-	qualifies(st)
-	names := completes(st)
+	names := {name | some name, i in completed_at; i == st.index}
 	count(names) > 0
 }

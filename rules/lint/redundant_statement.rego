@@ -9,8 +9,7 @@ package keytrail.lint.redundant_statement
 
 import data.keytrail.lint.lib
 
-deny contains lib.finding(st, sprintf("identical to statement %v", [first.ref])) if {
+deny contains lib.finding(st, sprintf("identical to statement %v", [st.duplicate_of])) if {
 	some st in input.statements
-	not st.structural_error
-	first := [e | some e in input.statements; e.index < st.index; e.signature == st.signature][0]
+	st.duplicate_of != null
 }

@@ -7,12 +7,22 @@ default_stmt := {
 	"principal": {"present": true, "not": false, "wildcard": false, "aws": [], "service": [], "federated": [], "canonical": []},
 	"actions": {"not": false, "values": ["kms:Decrypt"]},
 	"covers": ["kms:decrypt"],
+	"uses": [], "admin": false, "named": [], "accounts": [], "duplicate_of": null, "redundant_actions": [],
 	"resources": {"not": false, "values": ["*"]},
 	"conditions": [],
-	"signature": "",
+	
 }
 
-stmt(o) := object.union(default_stmt, o)
+# stmt builds a statement and derives the facts keytrail computes in Go (named, accounts,
+# uses, admin) from its principal and covers.
+stmt(o) := object.union(s, derived(s)) if s := object.union(default_stmt, o)
+
+derived(s) := {
+	"named": [p.value | some p in s.principal.aws; p.kind in {"user", "role", "session", "federated-user"}],
+	"accounts": [p.account | some p in s.principal.aws; p.kind == "account"],
+	"uses": [a | some a in s.covers; a in data.keytrail.lint.lib.crypto_use],
+	"admin": count({a | some a in s.covers; a in data.keytrail.lint.lib.admin}) > 0,
+}
 
 doc(typ, stmts) := {
 	"file": "p.json", "type": typ, "version": "2012-10-17", "key_arn": "",
