@@ -123,8 +123,7 @@ func newFlags(name, help string, s *stdio) *pflag.FlagSet {
 func parseFlags(fs *pflag.FlagSet, args []string, s *stdio) (bool, int) {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			fs.Usage()
+		if errors.Is(err, pflag.ErrHelp) { // pflag has printed fs.Usage
 			return true, exitOK
 		}
 		return true, usageError(s, fs.Name(), err.Error())
