@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -113,6 +114,11 @@ func runLint(args []string, s *stdio) int {
 	files, err := lintFiles(paths)
 	if err != nil {
 		return inputError(s, err)
+	}
+	if len(files) > 20 && os.Getenv("GOGC") == "" {
+		// A short-lived batch that allocates freely: collect garbage less often (measured
+		// ~1.25x on 1,000 policies). GOGC in the environment wins.
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	findings, err := lintAll(ctx, l, files, s.in)
 	if err != nil {
