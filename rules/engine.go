@@ -70,6 +70,10 @@ type Finding struct {
 	Col       int    `json:"col"`
 	Statement any    `json:"statement"` // the Sid (string), the 0-based index (number), or null
 	Fix       string `json:"fix,omitempty"`
+	// Suppressed findings matched a reviewed exception (keytrail lint --ignore); they are
+	// reported, not counted against --fail-on.
+	Suppressed    bool   `json:"suppressed,omitempty"`
+	Justification string `json:"justification,omitempty"`
 }
 
 // Engine evaluates a rule set. It is safe for concurrent use.

@@ -32,6 +32,14 @@ Reads policy JSON and the AWS CLI wrappers (get-key-policy --output json, get-bu
 directories are walked for *.json; - reads stdin. The policy type is never guessed: --type
 (default key) applies to every file.
 
+Suppression: --ignore FILE (default .keytrail-ignore.yaml in the current directory, when
+present) lists reviewed exceptions, each with a reason:
+  - path: "policies/legacy/*.json"
+    check: wildcard-principal
+    statement: Everyone          # optional: a Sid or index
+    reason: "public by design, reviewed in SEC-123"
+Suppressed findings stay in json and sarif output, marked, and do not count for --fail-on.
+
 Examples:
   keytrail lint fixtures/policies/seed-key-policy.json
   keytrail lint policies/ --type identity -o sarif > lint.sarif
@@ -50,6 +58,7 @@ type lintOptions struct {
 	failOn   string
 	keyARN   string
 	catalog  string
+	ignore   string
 }
 
 func runLint(args []string, s *stdio) int {
@@ -63,6 +72,7 @@ func runLint(args []string, s *stdio) int {
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above `LEVEL`: error, warning, info or never")
 	fs.StringVar(&o.keyARN, "key-arn", "", "the `ARN` of the key the policy belongs to (key-policy-resource, owner account)")
 	fs.StringVar(&o.catalog, "catalog", "", "a newer service catalog `FILE` (as policy/catalog/gen writes it)")
+	fs.StringVar(&o.ignore, "ignore", "", "suppression `FILE` (default: "+lint.DefaultIgnoreFile+" in the current directory, when present)")
 	if done, code := parseFlags(fs, args, s); done {
 		return code
 	}
@@ -124,6 +134,19 @@ func runLint(args []string, s *stdio) int {
 	if err != nil {
 		return inputError(s, err)
 	}
+	ignore := o.ignore
+	if ignore == "" {
+		if _, err := os.Stat(lint.DefaultIgnoreFile); err == nil {
+			ignore = lint.DefaultIgnoreFile
+		}
+	}
+	if ignore != "" {
+		sups, err := lint.LoadIgnore(ignore)
+		if err != nil {
+			return inputError(s, err)
+		}
+		lint.Suppress(findings, sups)
+	}
 	switch o.output {
 	case "json":
 		err = writeJSONIndent(s.out, nonNilFindings(findings))
@@ -136,7 +159,7 @@ func runLint(args []string, s *stdio) int {
 		return inputError(s, err)
 	}
 	for _, f := range findings {
-		if rules.SeverityRank(f.Severity) >= failRank {
+		if !f.Suppressed && rules.SeverityRank(f.Severity) >= failRank {
 			return exitDenied
 		}
 	}
@@ -228,15 +251,16 @@ func lintAll(ctx context.Context, l *lint.Linter, files []string, stdin io.Reade
 	return out, nil
 }
 
-// writeFindingsTable groups findings by file.
+// writeFindingsTable lists the findings in file order; suppressed ones are counted, not shown.
 func writeFindingsTable(w io.Writer, fs []rules.Finding, files int) error {
-	if len(fs) == 0 {
-		_, err := fmt.Fprintf(w, "no findings in %d file(s)\n", files)
-		return err
-	}
 	var rows [][]string
 	counts := map[string]int{}
+	suppressed := 0
 	for _, f := range fs {
+		if f.Suppressed {
+			suppressed++
+			continue
+		}
 		counts[f.Severity]++
 		stmt := "-"
 		if f.Statement != nil {
@@ -244,9 +268,19 @@ func writeFindingsTable(w io.Writer, fs []rules.Finding, files int) error {
 		}
 		rows = append(rows, []string{fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Col), f.ID, f.Severity, stmt, f.Message})
 	}
-	if err := table(w, []string{"LOCATION", "CHECK", "SEVERITY", "STATEMENT", "MESSAGE"}, rows); err != nil {
+	if len(rows) > 0 {
+		if err := table(w, []string{"LOCATION", "CHECK", "SEVERITY", "STATEMENT", "MESSAGE"}, rows); err != nil {
+			return err
+		}
+	}
+	sup := ""
+	if suppressed > 0 {
+		sup = fmt.Sprintf(", %d suppressed (see -o json)", suppressed)
+	}
+	if len(rows) == 0 {
+		_, err := fmt.Fprintf(w, "no findings in %d file(s)%s\n", files, sup)
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d error(s), %d warning(s), %d info in %d file(s)\n", counts["error"], counts["warning"], counts["info"], files)
+	_, err := fmt.Fprintf(w, "%d error(s), %d warning(s), %d info in %d file(s)%s\n", counts["error"], counts["warning"], counts["info"], files, sup)
 	return err
 }

@@ -41,6 +41,9 @@ func sarifLog(checks []rules.Rule, fs []rules.Finding) map[string]any {
 		if i, ok := index[f.ID]; ok {
 			r["ruleIndex"] = i
 		}
+		if f.Suppressed {
+			r["suppressions"] = []any{map[string]any{"kind": "external", "justification": f.Justification}}
+		}
 		results = append(results, r)
 	}
 	return map[string]any{

@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -149,6 +150,41 @@ func BenchmarkLint1MB(b *testing.B) {
 	for b.Loop() {
 		if _, err := l.Lint(context.Background(), "big.json", doc); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestLoadIgnore(t *testing.T) {
+	dir := t.TempDir()
+	write := func(text string) string {
+		p := filepath.Join(dir, "ignore.yaml")
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	sups, err := LoadIgnore(write("- path: \"keys/*.json\"\n  check: wildcard-principal\n  statement: Everyone\n  reason: reviewed\n"))
+	if err != nil || len(sups) != 1 {
+		t.Fatalf("%v %v", sups, err)
+	}
+	fs := []rules.Finding{
+		{ID: "wildcard-principal", File: "keys/a.json", Statement: "Everyone"},
+		{ID: "wildcard-principal", File: "keys/a.json", Statement: "Other"},
+		{ID: "public-decrypt", File: "keys/a.json", Statement: "Everyone"},
+		{ID: "wildcard-principal", File: "other/a.json", Statement: "Everyone"},
+	}
+	if n := Suppress(fs, sups); n != 1 || !fs[0].Suppressed || fs[0].Justification != "reviewed" {
+		t.Errorf("suppressed %d: %+v", n, fs)
+	}
+	for _, bad := range []string{
+		"- path: x.json\n  check: allow-all\n",                        // no reason
+		"- check: allow-all\n  reason: r\n",                           // no path
+		"- path: x.json\n  check: allow-all\n  reason: r\n  why: x\n", // unknown field
+		"path: x.json\n", // not a list
+		"- path: \"[\"\n  check: allow-all\n  reason: r\n", // bad glob
+	} {
+		if _, err := LoadIgnore(write(bad)); err == nil {
+			t.Errorf("accepted %q", bad)
 		}
 	}
 }
