@@ -251,33 +251,48 @@ func lintAll(ctx context.Context, l *lint.Linter, files []string, stdin io.Reade
 	return out, nil
 }
 
-// writeFindingsTable lists the findings in file order; suppressed ones are counted, not shown.
+// writeFindingsTable prints a table per file; suppressed findings are counted, not shown.
 func writeFindingsTable(w io.Writer, fs []rules.Finding, files int) error {
-	var rows [][]string
 	counts := map[string]int{}
-	suppressed := 0
+	suppressed, shown := 0, 0
+	var rows [][]string
+	flush := func(file string) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		fmt.Fprintln(w, file)
+		err := table(w, []string{"LINE:COL", "CHECK", "SEVERITY", "STATEMENT", "MESSAGE"}, rows)
+		rows = nil
+		return err
+	}
+	current := ""
 	for _, f := range fs {
+		if f.File != current {
+			if err := flush(current); err != nil {
+				return err
+			}
+			current = f.File
+		}
 		if f.Suppressed {
 			suppressed++
 			continue
 		}
+		shown++
 		counts[f.Severity]++
 		stmt := "-"
 		if f.Statement != nil {
 			stmt = fmt.Sprint(f.Statement)
 		}
-		rows = append(rows, []string{fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Col), f.ID, f.Severity, stmt, f.Message})
+		rows = append(rows, []string{fmt.Sprintf("%d:%d", f.Line, f.Col), f.ID, f.Severity, stmt, f.Message})
 	}
-	if len(rows) > 0 {
-		if err := table(w, []string{"LOCATION", "CHECK", "SEVERITY", "STATEMENT", "MESSAGE"}, rows); err != nil {
-			return err
-		}
+	if err := flush(current); err != nil {
+		return err
 	}
 	sup := ""
 	if suppressed > 0 {
 		sup = fmt.Sprintf(", %d suppressed (see -o json)", suppressed)
 	}
-	if len(rows) == 0 {
+	if shown == 0 {
 		_, err := fmt.Fprintf(w, "no findings in %d file(s)%s\n", files, sup)
 		return err
 	}
