@@ -38,21 +38,13 @@ func (g *Grant) Compile() error {
 	if g.GranteePrincipal == "" {
 		return fmt.Errorf("grant %s has no GranteePrincipal", g.label())
 	}
-	typ := "AWS"
-	if isServicePrincipal(g.GranteePrincipal) {
-		typ = "Service"
-	}
-	e, err := principalEntryOf(typ, g.GranteePrincipal)
+	e, err := grantPrincipal(g.GranteePrincipal)
 	if err != nil {
 		return fmt.Errorf("grant %s: %w", g.label(), err)
 	}
 	g.grantee = e
 	if g.RetiringPrincipal != "" {
-		typ := "AWS"
-		if isServicePrincipal(g.RetiringPrincipal) {
-			typ = "Service"
-		}
-		r, err := principalEntryOf(typ, g.RetiringPrincipal)
+		r, err := grantPrincipal(g.RetiringPrincipal)
 		if err != nil {
 			return fmt.Errorf("grant %s: RetiringPrincipal: %w", g.label(), err)
 		}
@@ -72,6 +64,15 @@ func (g *Grant) Compile() error {
 	g.equals = lowerContext(g.EncryptionContextEquals)
 	g.subset = lowerContext(g.EncryptionContextSubset)
 	return nil
+}
+
+// grantPrincipal reads a grantee or retiring principal: an AWS principal ARN or a service
+// principal.
+func grantPrincipal(s string) (principalEntry, error) {
+	if isServicePrincipal(s) {
+		return principalEntryOf("Service", s)
+	}
+	return principalEntryOf("AWS", s)
 }
 
 func lowerContext(m map[string]string) map[string]string {

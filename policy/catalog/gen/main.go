@@ -21,6 +21,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/keytrail/keytrail/policy/catalog"
 )
 
 func main() {
@@ -118,45 +120,6 @@ func untar(tgz, dst string) error {
 	}
 }
 
-// The catalog file format, read by ../catalog.go.
-type catalog struct {
-	Source   string              `json:"source"`
-	Version  string              `json:"version"`
-	Date     string              `json:"date"`
-	Global   []key               `json:"global"`
-	Services map[string]*service `json:"services"`
-}
-
-type service struct {
-	Name      string              `json:"name"`
-	Actions   []action            `json:"actions"`
-	Resources map[string]resource `json:"resources"`
-	Keys      map[string]string   `json:"keys"` // key → type
-}
-
-type action struct {
-	Name      string        `json:"name"`
-	Access    string        `json:"access"`
-	Resources []resourceRef `json:"resources,omitempty"`
-	Keys      []string      `json:"keys,omitempty"`
-}
-
-type resourceRef struct {
-	Type     string   `json:"type"`
-	Required bool     `json:"required,omitempty"`
-	Keys     []string `json:"keys,omitempty"`
-}
-
-type resource struct {
-	ARN  string   `json:"arn"`
-	Keys []string `json:"keys,omitempty"`
-}
-
-type key struct {
-	Key  string `json:"key"`
-	Type string `json:"type"`
-}
-
 type rawActionJSON struct {
 	Name          string `json:"name"`
 	AccessLevel   string `json:"accessLevel"`
@@ -179,7 +142,7 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
-func build(dir string) (*catalog, error) {
+func build(dir string) (*catalog.Catalog, error) {
 	var pkg struct {
 		Name      string `json:"name"`
 		Version   string `json:"version"`
@@ -188,7 +151,7 @@ func build(dir string) (*catalog, error) {
 	if err := readJSON(filepath.Join(dir, "package.json"), &pkg); err != nil {
 		return nil, err
 	}
-	cat := &catalog{Source: pkg.Name, Version: pkg.Version, Date: strings.SplitN(pkg.UpdatedAt, "T", 2)[0], Services: map[string]*service{}}
+	cat := &catalog.Catalog{Source: pkg.Name, Version: pkg.Version, Date: strings.SplitN(pkg.UpdatedAt, "T", 2)[0], Services: map[string]*catalog.Service{}}
 	var prefixes []string
 	if err := readJSON(filepath.Join(dir, "data", "services.json"), &prefixes); err != nil {
 		return nil, err
@@ -196,15 +159,15 @@ func build(dir string) (*catalog, error) {
 	names := map[string]string{}
 	_ = readJSON(filepath.Join(dir, "data", "serviceNames.json"), &names)
 	for _, prefix := range prefixes {
-		svc := &service{Name: names[prefix], Resources: map[string]resource{}, Keys: map[string]string{}}
+		svc := &catalog.Service{Name: names[prefix], Resources: map[string]catalog.Resource{}, Keys: map[string]string{}}
 		var acts map[string]rawActionJSON
 		if err := readJSON(filepath.Join(dir, "data", "actions", prefix+".json"), &acts); err != nil {
 			return nil, err
 		}
 		for _, a := range acts {
-			out := action{Name: a.Name, Access: a.AccessLevel, Keys: normalizeKeys(a.ConditionKeys)}
+			out := &catalog.Action{Name: a.Name, Access: a.AccessLevel, Keys: normalizeKeys(a.ConditionKeys)}
 			for _, rt := range a.ResourceTypes {
-				out.Resources = append(out.Resources, resourceRef{Type: rt.Name, Required: rt.Required, Keys: normalizeKeys(rt.ConditionKeys)})
+				out.Resources = append(out.Resources, catalog.ResourceRef{Type: rt.Name, Required: rt.Required, Keys: normalizeKeys(rt.ConditionKeys)})
 			}
 			svc.Actions = append(svc.Actions, out)
 		}
@@ -216,7 +179,7 @@ func build(dir string) (*catalog, error) {
 		}
 		if err := readJSON(filepath.Join(dir, "data", "resourceTypes", prefix+".json"), &rts); err == nil {
 			for _, rt := range rts {
-				svc.Resources[rt.Key] = resource{ARN: rt.ARN, Keys: normalizeKeys(rt.ConditionKeys)}
+				svc.Resources[rt.Key] = catalog.Resource{ARN: rt.ARN, Keys: normalizeKeys(rt.ConditionKeys)}
 			}
 		}
 		var cks map[string]struct {
@@ -241,14 +204,14 @@ func build(dir string) (*catalog, error) {
 var globalKeyRE = regexp.MustCompile(`key:\s*'([^']+)',\s*category:\s*'[^']*',\s*type:\s*'([^']+)'`)
 
 // globalKeys reads the aws:* keys from the package's JS module (they are not in data/).
-func globalKeys(path string) ([]key, error) {
+func globalKeys(path string) ([]catalog.Key, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var out []key
+	var out []catalog.Key
 	for _, m := range globalKeyRE.FindAllStringSubmatch(string(data), -1) {
-		out = append(out, key{Key: normalizeKey(m[1]), Type: m[2]})
+		out = append(out, catalog.Key{Key: normalizeKey(m[1]), Type: m[2]})
 	}
 	if len(out) < 30 {
 		return nil, fmt.Errorf("%s: found only %d global keys; the file's format changed", path, len(out))
