@@ -37,6 +37,7 @@ func commands() []command {
 		{"who", "every principal that can, cannot, or can under conditions do ACTION", runWho},
 		{"lint", "check key, bucket, identity policies and SCPs before they merge", runLint},
 		{"rules", "list the lint checks, or test Rego rules", runRules},
+		{"presign", "print a SigV4 presigned URL for an S3 object (as botocore makes it)", runPresign},
 		{"eval", "run evaluator case files and print one JSON decision per case", runEval},
 		{"test", "run fixture directories and compare with their expectations", runTest},
 		{"version", "print the version", runVersion},
