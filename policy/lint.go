@@ -77,7 +77,6 @@ func (l *linter) add(id string, pos jsontree.Pos, stmt any, msg, fix string) {
 func Lint(file string, typ LintType, data []byte, opt LintOptions) *LintResult {
 	l := &linter{file: file, typ: typ, opt: opt, data: data}
 	res := &LintResult{}
-	l.size()
 	root, err := jsontree.Parse(data)
 	if err != nil {
 		pos := jsontree.Pos{}
@@ -91,6 +90,9 @@ func Lint(file string, typ LintType, data []byte, opt LintOptions) *LintResult {
 	}
 	if inner := wrappedPolicy(root); inner != nil {
 		return Lint(file, typ, []byte(inner.Str), opt)
+	}
+	if root.Kind == jsontree.Object {
+		l.size()
 	}
 	doc := l.document(root)
 	res.Issues = l.issues
@@ -147,6 +149,7 @@ type lintStmt struct {
 	resources    []string
 	notRes       bool
 	conds        []lintCond
+	hasCondition bool // a Condition element with at least one operator, parsed or not
 	structural   bool // a structural error (convention 4)
 	condBroken   bool // a broken condition (convention 6)
 }
@@ -331,6 +334,7 @@ func (l *linter) statement(i int, n *jsontree.Node, ref any, sidsSeen map[string
 	l.actions(st, el, n)
 	l.resources(st, el, n)
 	if m, ok := el["Condition"]; ok {
+		st.hasCondition = m.Value.Kind != jsontree.Object || len(m.Value.Members) > 0
 		l.conditions(st, m.Value)
 	}
 	return st
@@ -417,6 +421,10 @@ func (l *linter) resources(st *lintStmt, el map[string]jsontree.Member, n *jsont
 	}
 	st.notRes = not
 	vals, nodes := l.strings(st, m)
+	if m.Value.Kind == jsontree.Array && len(m.Value.Elems) == 0 {
+		l.add("missing-resource", m.Value.Pos, st.ref, m.Key+" is an empty array", `"Resource": "*"`)
+		st.structural = true
+	}
 	st.resources = vals
 	l.catalogResources(st, vals, nodes)
 }

@@ -18,13 +18,17 @@ func (l *linter) invalidCharacters(stmts []*jsontree.Node, refs []any) {
 	}
 	line, col := 1, 1
 	reported := map[any]bool{}
-	for _, r := range string(l.data) {
+	next := 0 // statements start in document order: advance as the scan passes them
+	var ref any
+	text := strings.TrimPrefix(string(l.data), "\uFEFF") // a BOM the parser skips
+	for _, r := range text {
+		for next < len(stmts) && (stmts[next].Pos.Line < line || stmts[next].Pos.Line == line && stmts[next].Pos.Col <= col) {
+			ref = refs[next]
+			next++
+		}
 		if !latin1Printable(r) {
-			var ref any
-			for i, n := range stmts {
-				if n.Pos.Line < line || n.Pos.Line == line && n.Pos.Col <= col {
-					ref = refs[i]
-				}
+			if next-1 >= 0 && firstDuplicate(stmts[next-1]) != nil {
+				continue // a statement with a duplicated member gets duplicate-key and nothing else
 			}
 			key := ref
 			if key == nil {
@@ -126,7 +130,11 @@ func (l *linter) catalogResources(st *lintStmt, vals []string, nodes []*jsontree
 		if r == "*" {
 			continue
 		}
-		if msg := arnProblem(r); msg != "" {
+		msg := arnProblem(r)
+		if msg == "" {
+			msg = l.s3ARNProblem(r)
+		}
+		if msg != "" {
 			invalid[r] = true
 			l.add("invalid-arn", nodes[i].Pos, st.ref, fmt.Sprintf("invalid ARN %q: %s", r, msg), "")
 			continue
@@ -206,10 +214,24 @@ func arnProblem(r string) string {
 	if parts[2] == "" {
 		return "the service is empty"
 	}
-	if parts[2] == "s3" && !strings.Contains(parts[5], "accesspoint") && (parts[3] != "" || parts[4] != "") {
-		return "S3 bucket and object ARNs have no Region or account (arn:aws:s3:::bucket/key)"
-	}
 	return ""
+}
+
+// s3ARNProblem rejects S3 ARNs with a Region or account that fit none of S3's resource formats
+// (bucket and object ARNs carry neither; access points, jobs and Storage Lens carry both).
+func (l *linter) s3ARNProblem(r string) string {
+	parts, ok := arnSegments(r)
+	if !ok || parts[2] != "s3" || parts[3] == "" && parts[4] == "" {
+		return ""
+	}
+	if svc := l.opt.Catalog.Service("s3"); svc != nil {
+		for _, rt := range svc.Resources {
+			if globOverlap(placeholderGlob(rt.ARN), r) && strings.Contains(rt.ARN, "${Account}") {
+				return ""
+			}
+		}
+	}
+	return "S3 bucket and object ARNs have no Region or account (arn:aws:s3:::bucket/key)"
 }
 
 // globOverlap reports whether some string matches both glob patterns (each with * and ?):

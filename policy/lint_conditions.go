@@ -16,20 +16,20 @@ var familyKeyTypes = map[family][]string{
 	famStringIgnoreCase: {"String", "ARN"},
 	famStringLike:       {"String", "ARN"},
 	famARN:              {"ARN"},
-	famNumeric:          {"Numeric"},
+	famNumeric:          {"Numeric", "Date"}, // epoch seconds: KMS documents NumericLessThanEquals on kms:ValidTo
 	famDate:             {"Date"},
 	famBool:             {"Bool"},
 	famIP:               {"IPAddress"},
 	famBinary:           {"Binary"},
 }
 
-var viaServiceRE = regexp.MustCompile(`^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com$`)
+var viaServiceRE = regexp.MustCompile(`^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$`)
 
 // conditions checks a Condition block.
 func (l *linter) conditions(st *lintStmt, v *jsontree.Node) {
 	if v.Kind != jsontree.Object {
 		l.add("invalid-element-type", v.Pos, st.ref, fmt.Sprintf("Condition must be an object, not %s", article(v.Kind)), "")
-		st.structural = true
+		st.structural, st.condBroken = true, true
 		return
 	}
 	for _, om := range v.Members {
@@ -45,7 +45,7 @@ func (l *linter) conditions(st *lintStmt, v *jsontree.Node) {
 		}
 		if om.Value.Kind != jsontree.Object {
 			l.add("invalid-element-type", om.Value.Pos, st.ref, fmt.Sprintf("the value of %s must be an object of condition keys, not %s", om.Key, article(om.Value.Kind)), "")
-			st.condBroken = true
+			st.structural, st.condBroken = true, true
 			continue
 		}
 		seen := map[string]bool{}
@@ -82,6 +82,7 @@ func (l *linter) condValues(st *lintStmt, km jsontree.Member) ([]string, []*json
 			vals = append(vals, fmt.Sprint(n.Bool))
 		default:
 			l.add("invalid-element-type", n.Pos, st.ref, fmt.Sprintf("condition values must be strings, numbers or booleans, not %s", article(n.Kind)), "")
+			st.structural = true
 			return nil, nil, false
 		}
 	}
@@ -113,7 +114,7 @@ func (l *linter) conditionKey(st *lintStmt, op string, info opInfo, set setQual,
 		switch info.fam {
 		case famString, famStringIgnoreCase, famARN:
 			if strings.ContainsAny(stripVariables(v), "*?") && !strings.Contains(op, "Like") {
-				l.add("wildcard-without-like", nodes[i].Pos, st.ref, fmt.Sprintf("%q under %s: * and ? are not wildcards here (or not obviously so)", v, op), strings.Replace(strings.Replace(op, "Equals", "Like", 1), "NotLike", "NotLike", 1))
+				l.add("wildcard-without-like", nodes[i].Pos, st.ref, fmt.Sprintf("%q under %s: * and ? are not wildcards here (or not obviously so)", v, op), "use a Like operator (StringLike, StringNotLike, ArnLike, ArnNotLike) for patterns")
 			}
 		case famNumeric, famDate, famBool, famBinary, famIP, famNull:
 			var cv condValue
@@ -124,11 +125,11 @@ func (l *linter) conditionKey(st *lintStmt, op string, info opInfo, set setQual,
 		}
 		if strings.EqualFold(km.Key, "kms:ViaService") && info.fam != famNull {
 			like := info.fam == famStringLike
-			probe := v
-			if like {
-				probe = strings.NewReplacer("*", "x", "?", "x").Replace(v)
+			ok := viaServiceRE.MatchString(v)
+			if like && strings.ContainsAny(v, "*?") { // a pattern: fine if it can match the format
+				ok = strings.ToLower(v) == v && (globOverlap(v, "*.*.amazonaws.com") || globOverlap(v, "*.*.amazonaws.com.cn"))
 			}
-			if !(strings.ContainsAny(v, "*?") && !like) && !viaServiceRE.MatchString(probe) {
+			if !(strings.ContainsAny(v, "*?") && !like) && !ok {
 				l.add("viaservice-format", nodes[i].Pos, st.ref, fmt.Sprintf("kms:ViaService %q: expected a lower-case service.region.amazonaws.com", v), "for example s3.us-east-1.amazonaws.com")
 			}
 		}

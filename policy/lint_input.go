@@ -41,13 +41,14 @@ func (d *lintDoc) input(l *linter) map[string]any {
 		in := st.input()
 		sig := st.signature()
 		in["duplicate_of"] = nil
-		if ref, seen := first[sig]; seen && !st.structural {
+		if ref, seen := first[sig]; seen && !st.structural && !st.condBroken {
 			in["duplicate_of"] = ref
 		} else if !seen {
 			first[sig] = st.ref
 		}
 		stmts = append(stmts, in)
 	}
+	d.bypasses(stmts)
 	return map[string]any{
 		"file":              l.file,
 		"type":              string(l.typ),
@@ -58,7 +59,106 @@ func (d *lintDoc) input(l *linter) map[string]any {
 		"owner_account":     d.ownerAccount(l),
 		"structural_errors": d.structural,
 		"statements":        stmts,
+		"admin_statements":  d.adminStatements(),
 	}
+}
+
+// adminStatements maps each named principal to the first Allow statement that gives it an
+// administrative capability (kms:PutKeyPolicy or kms:ScheduleKeyDeletion), for
+// admin-can-use-key.
+func (d *lintDoc) adminStatements() map[string]any {
+	out := map[string]any{}
+	for _, st := range d.stmts {
+		if st.effect != "Allow" || st.notPrinc || !(st.covers("kms:PutKeyPolicy") || st.covers("kms:ScheduleKeyDeletion")) {
+			continue
+		}
+		for _, p := range st.principalEntries() {
+			e := p.(map[string]any)
+			switch e["kind"] {
+			case "user", "role", "session", "federated-user":
+				if _, seen := out[e["value"].(string)]; !seen {
+					out[e["value"].(string)] = st.ref
+				}
+			}
+		}
+	}
+	return out
+}
+
+// bypasses sets each conditioned Allow statement's "bypassed_by" for condition-bypassed: the
+// first unconditioned Allow naming one of its principals (not "*") that grants some of its
+// actions on the same or broader resources, with the principal and the actions; null
+// otherwise. Candidates are indexed by principal, so the pass stays near-linear.
+func (d *lintDoc) bypasses(stmts []any) {
+	plain := map[string][]*lintStmt{} // principal → unconditioned Allow statements naming it
+	for _, st := range d.stmts {
+		if st.effect == "Allow" && !st.hasCondition && !st.notAction && !st.notPrinc && !st.structural {
+			for _, p := range st.principalEntries() {
+				v := p.(map[string]any)["value"].(string)
+				plain[v] = append(plain[v], st)
+			}
+		}
+	}
+	for i, a := range d.stmts {
+		in := stmts[i].(map[string]any)
+		in["bypassed_by"] = nil
+		if a.effect != "Allow" || !a.hasCondition || a.notAction || a.notPrinc || a.structural {
+			continue
+		}
+	found:
+		for _, p := range a.principalEntries() {
+			v := p.(map[string]any)["value"].(string)
+			for _, b := range plain[v] {
+				if b == a || !b.broader(a) {
+					continue
+				}
+				var acts []any
+				for _, x := range a.actions {
+					if b.coversPattern(x) {
+						acts = append(acts, x)
+					}
+				}
+				if len(acts) > 0 {
+					in["bypassed_by"] = map[string]any{"statement": b.ref, "principal": v, "actions": acts}
+					break found
+				}
+			}
+		}
+	}
+}
+
+// broader reports whether b's resources include all of a's.
+func (b *lintStmt) broader(a *lintStmt) bool {
+	if b.notRes || a.notRes {
+		return false
+	}
+	for _, r := range b.resources {
+		if r == "*" {
+			return true
+		}
+	}
+	for _, r := range a.resources {
+		found := false
+		for _, q := range b.resources {
+			found = found || q == r
+		}
+		if !found {
+			return false
+		}
+	}
+	return len(a.resources) > 0
+}
+
+// coversPattern reports whether one of the statement's action patterns covers the action
+// entry x (itself perhaps a pattern, compared as written).
+func (st *lintStmt) coversPattern(x string) bool {
+	lx := strings.ToLower(x)
+	for _, p := range st.actions {
+		if lp := strings.ToLower(p); lp == lx || matchAction(lp, lx) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownerAccount is the account that owns the resource: the key ARN's, else the account
@@ -103,7 +203,7 @@ func (st *lintStmt) input() map[string]any {
 		}
 	}
 	var named, accounts []any
-	for _, p := range st.principalEntries() {
+	for _, p := range st.grantees() {
 		e := p.(map[string]any)
 		switch e["kind"] {
 		case "account":
@@ -126,6 +226,7 @@ func (st *lintStmt) input() map[string]any {
 		"accounts":          nonNil(accounts),
 		"resources":         map[string]any{"not": st.notRes, "values": anyList(st.resources)},
 		"conditions":        conds,
+		"has_condition":     st.hasCondition,
 	}
 }
 
@@ -163,7 +264,7 @@ func (st *lintStmt) covers(action string) bool {
 }
 
 func (st *lintStmt) principalInput() map[string]any {
-	in := map[string]any{"present": st.principal != nil, "not": st.notPrinc, "wildcard": false,
+	in := map[string]any{"present": st.principal != nil, "not": st.notPrinc, "wildcard": false, "excluded": []any{},
 		"aws": []any{}, "service": []any{}, "federated": []any{}, "canonical": []any{}}
 	if st.principal == nil {
 		return in
@@ -189,8 +290,19 @@ func (st *lintStmt) principalInput() map[string]any {
 			in[key] = append(in[key].([]any), n.Str)
 		}
 	}
-	in["aws"] = st.principalEntries()
+	in["aws"] = st.grantees()
+	if st.notPrinc {
+		in["excluded"] = st.principalEntries() // NotPrincipal lists exclusions, not grantees
+	}
 	return in
+}
+
+// grantees are the AWS principals a Principal element grants to (none for NotPrincipal).
+func (st *lintStmt) grantees() []any {
+	if st.notPrinc {
+		return []any{}
+	}
+	return st.principalEntries()
 }
 
 // principalEntries classifies the AWS principals: account, user, role, session,

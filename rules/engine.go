@@ -393,8 +393,12 @@ func findingOf(item any, rule *Rule, kind, pkg string) (Finding, error) {
 			f.Severity = o.Severity
 		}
 		f.Message, f.File, f.Fix, f.Line, f.Col, f.Statement = o.Message, o.File, o.Fix, o.Line, o.Col, o.Statement
-		if n, ok := f.Statement.(float64); ok {
-			f.Statement = int(n)
+		switch st := f.Statement.(type) {
+		case nil, string:
+		case float64:
+			f.Statement = int(st)
+		default:
+			return f, fmt.Errorf("rule %s: statement must be a Sid (string), an index (number) or null, not %T", f.ID, st)
 		}
 	default:
 		return f, fmt.Errorf("rule %s: a %s result must be a string or an object, not %T", f.ID, kind, item)

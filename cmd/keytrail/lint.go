@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -116,7 +117,8 @@ func runLint(args []string, s *stdio) int {
 	ctx := context.Background()
 	l, err := lint.New(ctx, opt)
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "--") {
+		var oe *lint.OptionError
+		if errors.As(err, &oe) {
 			return usageError(s, "lint", err.Error())
 		}
 		return inputError(s, err)

@@ -4,6 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
 
 	"github.com/keytrail/keytrail/rules"
 )
@@ -12,7 +15,7 @@ import (
 // partialFingerprints (check, file, statement, message) so code scanning tracks a finding
 // across edits that move it.
 func sarifLog(checks []rules.Rule, fs []rules.Finding) map[string]any {
-	levels := map[string]string{"error": "error", "warning": "warning", "info": "note"}
+	levels := map[string]string{"error": "error", "warning": "warning", "info": "note", "": "warning"}
 	var ruleList []any
 	index := map[string]int{}
 	for _, c := range checks {
@@ -33,7 +36,7 @@ func sarifLog(checks []rules.Rule, fs []rules.Finding) map[string]any {
 			"level":   levels[f.Severity],
 			"message": map[string]any{"text": f.Message},
 			"locations": []any{map[string]any{"physicalLocation": map[string]any{
-				"artifactLocation": map[string]any{"uri": f.File},
+				"artifactLocation": map[string]any{"uri": sarifURI(f.File)},
 				"region":           map[string]any{"startLine": max(f.Line, 1), "startColumn": max(f.Col, 1)},
 			}}},
 			"partialFingerprints": map[string]any{"keytrailFinding/v1": hex.EncodeToString(sum[:16])},
@@ -54,4 +57,17 @@ func sarifLog(checks []rules.Rule, fs []rules.Finding) map[string]any {
 			"results": results,
 		}},
 	}
+}
+
+// sarifURI turns a file name into a relative URI reference: slashes, percent-encoded
+// segments; standard input is "stdin".
+func sarifURI(file string) string {
+	if file == "<stdin>" {
+		return "stdin"
+	}
+	segs := strings.Split(filepath.ToSlash(file), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
 }

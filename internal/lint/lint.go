@@ -8,11 +8,17 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/keytrail/keytrail/policy"
 	"github.com/keytrail/keytrail/policy/catalog"
 	"github.com/keytrail/keytrail/rules"
 )
+
+// OptionError is a bad option (an unknown check id, an invalid severity): a usage error.
+type OptionError struct{ Msg string }
+
+func (e *OptionError) Error() string { return e.Msg }
 
 // Options configure a Linter.
 type Options struct {
@@ -51,16 +57,16 @@ func New(ctx context.Context, opt Options) (*Linter, error) {
 	}
 	for _, id := range opt.Disable {
 		if !known[id] {
-			return nil, fmt.Errorf("--disable %s: no such check (keytrail rules list shows them)", id)
+			return nil, &OptionError{fmt.Sprintf("--disable %s: no such check (keytrail rules list shows them)", id)}
 		}
 		l.disabled[id] = true
 	}
 	for id, sev := range opt.Severity {
 		if !known[id] {
-			return nil, fmt.Errorf("--severity %s: no such check (keytrail rules list shows them)", id)
+			return nil, &OptionError{fmt.Sprintf("--severity %s: no such check (keytrail rules list shows them)", id)}
 		}
 		if rules.SeverityRank(sev) == 0 {
-			return nil, fmt.Errorf("--severity %s=%s: expected error, warning or info", id, sev)
+			return nil, &OptionError{fmt.Sprintf("--severity %s=%s: expected error, warning or info", id, sev)}
 		}
 	}
 	return l, nil
@@ -91,7 +97,7 @@ var structuralSeverity = func() map[string]string {
 var subsumes = map[string][]string{
 	"kms-star-non-root":    {"admin-can-use-key"},
 	"notprincipal-allow":   {"wildcard-principal"},
-	"allow-all":            {"pass-role-star", "privilege-escalation", "kms-decrypt-any-key", "notaction-allow"},
+	"allow-all":            {"pass-role-star", "privilege-escalation", "kms-decrypt-any-key"},
 	"conflicting-elements": {"notaction-allow", "notprincipal-allow", "notresource-allow"},
 }
 
@@ -121,8 +127,29 @@ func (l *Linter) Lint(ctx context.Context, file string, data []byte) ([]rules.Fi
 	return l.finish(out), nil
 }
 
-// finish applies subsumption, disabled checks and severity overrides, and sorts.
+// finish applies subsumption, disabled checks and severity overrides, merges findings of one
+// check on one statement (convention 2: one finding per check and statement, at the first
+// position, its message listing the rest), and sorts.
 func (l *Linter) finish(fs []rules.Finding) []rules.Finding {
+	rules.SortFindings(fs)
+	type mkey struct {
+		id, file string
+		stmt     any
+	}
+	first := map[mkey]int{}
+	merged := fs[:0]
+	for _, f := range fs {
+		k := mkey{f.ID, f.File, f.Statement}
+		if i, ok := first[k]; ok {
+			if !strings.Contains(merged[i].Message, f.Message) {
+				merged[i].Message += "; " + f.Message
+			}
+			continue
+		}
+		first[k] = len(merged)
+		merged = append(merged, f)
+	}
+	fs = merged
 	type key struct {
 		id   string
 		stmt any

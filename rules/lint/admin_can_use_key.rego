@@ -12,19 +12,12 @@ package keytrail.lint.admin_can_use_key
 
 import data.keytrail.lint.lib
 
-# admin_statement[p] is the first Allow statement giving the named principal p an admin
-# capability.
-admin_statement[p] := ref if {
-	some p in {q | some st in input.statements; st.effect == "Allow"; st.admin; some q in st.named}
-	ref := [st.ref | some st in input.statements; st.effect == "Allow"; st.admin; p in st.named][0]
-}
-
 deny contains f if {
 	input.type == "key"
 	some use in input.statements
 	use.effect == "Allow"
 	count(use.uses) > 0
-	some p in use.named
-	adm := admin_statement[p]
-	f := lib.finding(use, sprintf("%s administers the key (statement %v) and can also use it (%s)", [p, adm, lib.sorted_join(use.uses)]))
+	admins := {sprintf("%s (statement %v)", [p, input.admin_statements[p]]) | some p in use.named; input.admin_statements[p]}
+	count(admins) > 0
+	f := lib.finding(use, sprintf("%s administer the key and can also use it (%s)", [lib.sorted_join(admins), lib.sorted_join(use.uses)]))
 }

@@ -16,5 +16,5 @@ deny contains lib.finding(st, "allows every action on every resource, unconditio
 	not st.actions.not
 	"*" in st.actions.values
 	lib.all_resources(st)
-	count(st.conditions) == 0
+	not st.has_condition
 }

@@ -16,9 +16,9 @@ deny contains f if {
 	some st in input.statements
 	st.effect == "Allow"
 	not st.actions.not
-	some a in st.actions.values
-	lower(a) in {"kms:*", "*"}
+	stars := {a | some a in st.actions.values; lower(a) in {"kms:*", "*"}}
+	count(stars) > 0
 	who := lib.named(st)
 	count(who) > 0
-	f := lib.finding(st, sprintf("%s grants every KMS operation on the key to %s", [a, lib.sorted_join(who)]))
+	f := lib.finding(st, sprintf("%s grants every KMS operation on the key to %s", [lib.sorted_join(stars), lib.sorted_join(who)]))
 }

@@ -15,9 +15,10 @@ restricting_keys := {
 	"aws:sourcevpce", "aws:sourcevpc", "aws:userid",
 }
 
+# exact_operators compare to fixed values; ForAllValues is not one: it is true when the key is absent.
 exact_operators := {
 	"StringEquals", "StringEqualsIgnoreCase", "ArnEquals", "StringLike", "ArnLike",
-	"ForAnyValue:StringEquals", "ForAnyValue:StringLike", "ForAllValues:StringEquals",
+	"ForAnyValue:StringEquals", "ForAnyValue:StringLike",
 }
 
 has_wildcard(v) if contains(v, "*")
@@ -60,14 +61,6 @@ named(st) := {p | some p in st.named}
 
 accounts(st) := {a | some a in st.accounts}
 
-crypto_use := {
-	"kms:encrypt", "kms:decrypt", "kms:reencryptfrom", "kms:reencryptto", "kms:generatedatakey",
-	"kms:generatedatakeywithoutplaintext", "kms:generatedatakeypair", "kms:generatedatakeypairwithoutplaintext",
-	"kms:sign", "kms:verify", "kms:generatemac", "kms:verifymac", "kms:derivesharedsecret",
-}
-
-admin := {"kms:putkeypolicy", "kms:schedulekeydeletion"}
-
 decrypt_capable := {"kms:decrypt", "kms:reencryptfrom", "kms:creategrant"}
 
 all_resources(st) if {
@@ -78,11 +71,6 @@ all_resources(st) if {
 has_condition_key(st, keys) if {
 	some c in st.conditions
 	c.key_lower in keys
-}
-
-covers_any(st, actions) if {
-	some a in st.covers
-	a in actions
 }
 
 sorted_join(s) := concat(", ", sort([x | some x in s]))

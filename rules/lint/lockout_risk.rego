@@ -35,5 +35,5 @@ deny contains lib.finding(st, "this Deny of kms:PutKeyPolicy applies to everyone
 	st.principal.wildcard
 	not st.principal.not
 	"kms:putkeypolicy" in st.covers
-	count(st.conditions) == 0
+	not st.has_condition
 }
