@@ -12,7 +12,7 @@ func ExampleEngine_Eval() {
 	if err != nil {
 		panic(err)
 	}
-	input := map[string]any{"type": "key", "statements": []any{map[string]any{
+	input := map[string]any{"type": "bucket", "statements": []any{map[string]any{
 		"ref": "Everyone", "line": 3, "col": 5, "effect": "Allow",
 		"principal": map[string]any{"not": true, "wildcard": false},
 	}}}
