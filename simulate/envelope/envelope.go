@@ -1,0 +1,295 @@
+// Package envelope seals objects with AES-256-GCM in fixed-size chunks, each bound to its
+// sequence number and a final-chunk flag (the STREAM construction), so that objects of any
+// size stream through in constant memory and truncation, reordering, splicing and bit flips
+// are detected. It is the data half of keytrail's S3 SSE-KMS simulation; the data key comes
+// from the simulated KMS.
+//
+// Format: a 16-byte header (magic "KTE1", chunk size as a big-endian uint32, an 8-byte
+// random nonce prefix), then chunks of ChunkSize plaintext bytes (the last one shorter, and
+// present even when empty) sealed with a 16-byte tag. Chunk i's nonce is the first 7 bytes
+// of the prefix, i as a big-endian uint32, and 1 for the final chunk or 0 otherwise; its
+// associated data is the header followed by the caller's associated data.
+package envelope
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ChunkSize is the plaintext size of every chunk but the last.
+const ChunkSize = 64 << 10
+
+const (
+	headerSize = 16
+	tagSize    = 16
+	magic      = "KTE1"
+)
+
+// ErrAuth is returned when a sealed object fails authentication: a wrong key or associated
+// data, a flipped byte, a truncated, reordered or extended object.
+var ErrAuth = errors.New("sealed object could not be authenticated")
+
+// Writer seals what is written to it. Close seals the final chunk; until then the output is
+// incomplete. The plaintext buffer is zeroed on Close.
+type Writer struct {
+	dst    io.Writer
+	aead   cipher.AEAD
+	header [headerSize]byte
+	aad    []byte
+	ad     []byte // header + aad
+	buf    []byte // pending plaintext, up to ChunkSize
+	out    []byte
+	seq    uint32
+	closed bool
+	err    error
+}
+
+var _ io.WriteCloser = (*Writer)(nil)
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	if len(key) != 32 {
+		return nil, fmt.Errorf("envelope: the key must be 32 bytes (AES-256), not %d", len(key))
+	}
+	b, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(b)
+}
+
+// NewWriter starts a sealed object on dst. key is the 32-byte data key, rand supplies the
+// nonce prefix (crypto/rand.Reader, or a seeded source for reproducible simulations), aad is
+// bound to every chunk (for S3: the bucket and key).
+func NewWriter(dst io.Writer, key []byte, rand io.Reader, aad []byte) (*Writer, error) {
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{dst: dst, aead: aead, aad: append([]byte(nil), aad...), buf: make([]byte, 0, ChunkSize), out: make([]byte, 0, ChunkSize+tagSize)}
+	copy(w.header[:], magic)
+	binary.BigEndian.PutUint32(w.header[4:8], ChunkSize)
+	if _, err := io.ReadFull(rand, w.header[8:]); err != nil {
+		return nil, fmt.Errorf("envelope: failed to read a nonce: %w", err)
+	}
+	if _, err := dst.Write(w.header[:]); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func nonce(header *[headerSize]byte, seq uint32, final bool) []byte {
+	var n [12]byte
+	copy(n[:7], header[8:15])
+	binary.BigEndian.PutUint32(n[7:11], seq)
+	if final {
+		n[11] = 1
+	}
+	return n[:]
+}
+
+func (w *Writer) seal(final bool) error {
+	err := w.sealChunk(w.buf, final)
+	clear(w.buf)
+	w.buf = w.buf[:0]
+	return err
+}
+
+// sealChunk seals one chunk of plaintext and writes it.
+func (w *Writer) sealChunk(pt []byte, final bool) error {
+	if w.seq == ^uint32(0) {
+		return errors.New("envelope: object too large")
+	}
+	if w.ad == nil {
+		w.ad = append(append(make([]byte, 0, headerSize+len(w.aad)), w.header[:]...), w.aad...)
+	}
+	w.out = w.aead.Seal(w.out[:0], nonce(&w.header, w.seq, final), pt, w.ad)
+	w.seq++
+	_, err := w.dst.Write(w.out)
+	return err
+}
+
+// Write buffers plaintext and seals each full chunk once more data follows it.
+func (w *Writer) Write(p []byte) (int, error) {
+	if w.closed {
+		return 0, errors.New("envelope: write after Close")
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	n := 0
+	for len(p) > 0 {
+		if len(w.buf) == 0 && len(p) > ChunkSize { // a full chunk with more after it: seal in place
+			if w.err = w.sealChunk(p[:ChunkSize], false); w.err != nil {
+				return n, w.err
+			}
+			p, n = p[ChunkSize:], n+ChunkSize
+			continue
+		}
+		if len(w.buf) == ChunkSize { // more data follows a full chunk: it is not the last
+			if w.err = w.seal(false); w.err != nil {
+				return n, w.err
+			}
+		}
+		k := copy(w.buf[len(w.buf):ChunkSize], p)
+		w.buf = w.buf[:len(w.buf)+k]
+		p = p[k:]
+		n += k
+	}
+	return n, nil
+}
+
+// Close seals the final chunk (possibly empty) and zeroes the plaintext buffer.
+func (w *Writer) Close() error {
+	if w.closed {
+		return w.err
+	}
+	w.closed = true
+	if w.err == nil {
+		w.err = w.seal(true)
+	}
+	clear(w.buf[:cap(w.buf)])
+	return w.err
+}
+
+// Reader opens a sealed object. It returns the plaintext of each chunk only after that
+// chunk authenticates, and ErrAuth when one does not; io.EOF comes only after the final chunk
+// authenticated. A caller that must not act on any plaintext of a failed object reads it to
+// the end before using it.
+type Reader struct {
+	src    io.Reader
+	aead   cipher.AEAD
+	header [headerSize]byte
+	ad     []byte
+	buf    []byte // ciphertext: one chunk plus one byte of lookahead
+	have   int    // bytes of buf filled
+	plain  []byte
+	pos    int
+	seq    uint32
+	done   bool
+	err    error
+}
+
+var _ io.Reader = (*Reader)(nil)
+
+// NewReader starts opening a sealed object: key and aad must be those it was sealed with.
+func NewReader(src io.Reader, key []byte, aad []byte) (*Reader, error) {
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{src: src, aead: aead}
+	if _, err := io.ReadFull(src, r.header[:]); err != nil {
+		return nil, fmt.Errorf("%w: no header", ErrAuth)
+	}
+	if string(r.header[:4]) != magic || binary.BigEndian.Uint32(r.header[4:8]) != ChunkSize {
+		return nil, fmt.Errorf("%w: not a sealed object (bad header)", ErrAuth)
+	}
+	r.ad = append(append([]byte(nil), r.header[:]...), aad...)
+	r.buf = make([]byte, ChunkSize+tagSize+1)
+	return r, nil
+}
+
+// Read returns authenticated plaintext.
+func (r *Reader) Read(p []byte) (int, error) {
+	for r.pos == len(r.plain) {
+		if r.err != nil {
+			return 0, r.err
+		}
+		if r.done {
+			return 0, io.EOF
+		}
+		r.err = r.next()
+	}
+	n := copy(p, r.plain[r.pos:])
+	r.pos += n
+	return n, nil
+}
+
+// WriteTo writes the authenticated plaintext to w, chunk by chunk, without an extra copy.
+func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		if r.pos < len(r.plain) {
+			n, err := w.Write(r.plain[r.pos:])
+			total += int64(n)
+			r.pos += n
+			if err != nil {
+				return total, err
+			}
+		}
+		if r.err != nil {
+			return total, r.err
+		}
+		if r.done {
+			return total, nil
+		}
+		r.err = r.next()
+	}
+}
+
+// next reads and opens one chunk; it is the final one when no byte follows it.
+func (r *Reader) next() error {
+	n, err := io.ReadFull(r.src, r.buf[r.have:])
+	r.have += n
+	switch {
+	case err == nil: // a full chunk and a byte of the next: not the last
+		last := r.buf[ChunkSize+tagSize]
+		if err := r.open(r.buf[:ChunkSize+tagSize], false); err != nil {
+			return err
+		}
+		r.buf[0], r.have = last, 1
+		return nil
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		if r.have < tagSize {
+			return fmt.Errorf("%w: truncated", ErrAuth)
+		}
+		if err := r.open(r.buf[:r.have], true); err != nil {
+			return err
+		}
+		r.done = true
+		return nil
+	}
+	return err
+}
+
+func (r *Reader) open(chunk []byte, final bool) error {
+	pt, err := r.aead.Open(r.plain[:0], nonce(&r.header, r.seq, final), chunk, r.ad)
+	if err != nil {
+		return ErrAuth
+	}
+	if !final && len(pt) != ChunkSize || final && len(pt) == 0 && r.seq > 0 {
+		return ErrAuth // only an empty object has an empty final chunk
+	}
+	r.plain, r.pos = pt, 0
+	r.seq++
+	return nil
+}
+
+// Open authenticates a whole sealed object held in memory and returns its plaintext, or
+// ErrAuth and no plaintext.
+func Open(sealed, key, aad []byte) ([]byte, error) {
+	r, err := NewReader(bytes.NewReader(sealed), key, aad)
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		clear(out)
+		return nil, err
+	}
+	return out, nil
+}
+
+// SealedSize is the size of a sealed object of n plaintext bytes.
+func SealedSize(n int64) int64 {
+	chunks := n/ChunkSize + 1
+	if n > 0 && n%ChunkSize == 0 {
+		chunks--
+	}
+	return headerSize + n + chunks*tagSize
+}

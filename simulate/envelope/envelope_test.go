@@ -1,0 +1,147 @@
+package envelope
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"errors"
+	"io"
+	"testing"
+)
+
+var key = bytes.Repeat([]byte{7}, 32)
+
+func seal(t testing.TB, pt, aad []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	w, err := NewWriter(&out, key, rand.Reader, aad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Write in odd pieces to exercise the buffering.
+	for rest := pt; len(rest) > 0; {
+		n := min(len(rest), 1000+len(rest)%7777)
+		if _, err := w.Write(rest[:n]); err != nil {
+			t.Fatal(err)
+		}
+		rest = rest[n:]
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, n := range []int{0, 1, ChunkSize - 1, ChunkSize, ChunkSize + 1, 3*ChunkSize + 17, 4 * ChunkSize} {
+		pt := make([]byte, n)
+		rand.Read(pt)
+		sealed := seal(t, pt, []byte("arn:aws:s3:::b/k"))
+		if int64(len(sealed)) != SealedSize(int64(n)) {
+			t.Errorf("%d bytes: sealed %d, SealedSize %d", n, len(sealed), SealedSize(int64(n)))
+		}
+		got, err := Open(sealed, key, []byte("arn:aws:s3:::b/k"))
+		if err != nil || !bytes.Equal(got, pt) {
+			t.Fatalf("%d bytes: %v", n, err)
+		}
+	}
+}
+
+func mustFail(t *testing.T, what string, sealed, k, aad []byte) {
+	t.Helper()
+	got, err := Open(sealed, k, aad)
+	if !errors.Is(err, ErrAuth) || got != nil {
+		t.Errorf("%s: opened (%d bytes, err %v)", what, len(got), err)
+	}
+}
+
+func TestTampering(t *testing.T) {
+	aad := []byte("arn:aws:s3:::b/k")
+	pt := make([]byte, 3*ChunkSize+100)
+	rand.Read(pt)
+	sealed := seal(t, pt, aad)
+	chunk := ChunkSize + tagSize
+	mustFail(t, "wrong key", sealed, bytes.Repeat([]byte{8}, 32), aad)
+	mustFail(t, "wrong context", sealed, key, []byte("arn:aws:s3:::b/other"))
+	mustFail(t, "truncated to whole chunks", sealed[:headerSize+2*chunk], key, aad)
+	mustFail(t, "truncated inside a chunk", sealed[:len(sealed)-1], key, aad)
+	mustFail(t, "header only", sealed[:headerSize], key, aad)
+	swapped := append([]byte(nil), sealed...)
+	copy(swapped[headerSize:], sealed[headerSize+chunk:headerSize+2*chunk])
+	copy(swapped[headerSize+chunk:], sealed[headerSize:headerSize+chunk])
+	mustFail(t, "chunks reordered", swapped, key, aad)
+	extended := append(append([]byte(nil), sealed...), sealed[headerSize:headerSize+chunk]...)
+	mustFail(t, "chunk appended", extended, key, aad)
+	other := seal(t, pt, aad) // same plaintext, another nonce prefix
+	spliced := append(append([]byte(nil), sealed[:headerSize+chunk]...), other[headerSize+chunk:]...)
+	mustFail(t, "chunks spliced from another object", spliced, key, aad)
+	for _, i := range []int{0, 5, 9, headerSize, headerSize + chunk - 1, len(sealed) - 1} {
+		flipped := append([]byte(nil), sealed...)
+		flipped[i] ^= 0x40
+		mustFail(t, "byte flipped", flipped, key, aad)
+	}
+}
+
+// FuzzMalleability: flipping any bit of any sealed object makes it fail to open.
+func FuzzMalleability(f *testing.F) {
+	f.Add([]byte("eiffel.png"), uint32(0), uint8(1))
+	f.Add(make([]byte, ChunkSize+3), uint32(ChunkSize+20), uint8(0x80))
+	f.Fuzz(func(t *testing.T, pt []byte, pos uint32, bit uint8) {
+		if bit == 0 {
+			return
+		}
+		sealed := seal(t, pt, nil)
+		i := int(pos) % len(sealed)
+		sealed[i] ^= bit
+		if got, err := Open(sealed, key, nil); err == nil {
+			t.Fatalf("flipped byte %d of %d: opened %d bytes", i, len(sealed), len(got))
+		}
+	})
+}
+
+// BenchmarkSealOpen256MiB seals and opens 256 MiB through the streaming path, and raw
+// AES-256-GCM over the same bytes in 64 KiB pieces, in one run (target: ≥ 0.7× raw).
+func BenchmarkSealOpen256MiB(b *testing.B) {
+	const size = 256 << 20
+	src := make([]byte, ChunkSize)
+	rand.Read(src)
+	b.Run("envelope", func(b *testing.B) {
+		b.SetBytes(size)
+		for b.Loop() {
+			pr, pw := io.Pipe()
+			go func() {
+				w, _ := NewWriter(pw, key, rand.Reader, []byte("arn:aws:s3:::b/k"))
+				big := make([]byte, 4*ChunkSize) // callers write large buffers (io.Copy: 32 KiB and up)
+				for i := 0; i < size/len(big); i++ {
+					w.Write(big)
+				}
+				pw.CloseWithError(w.Close())
+			}()
+			r, err := NewReader(pr, key, []byte("arn:aws:s3:::b/k"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n, err := io.Copy(io.Discard, r); err != nil || n != size {
+				b.Fatal(n, err)
+			}
+		}
+	})
+	b.Run("raw-gcm", func(b *testing.B) {
+		blk, _ := aes.NewCipher(key)
+		aead, _ := cipher.NewGCM(blk)
+		nonce := make([]byte, 12)
+		out := make([]byte, 0, ChunkSize+tagSize)
+		pt := make([]byte, 0, ChunkSize)
+		b.SetBytes(size)
+		for b.Loop() {
+			for i := 0; i < size/ChunkSize; i++ {
+				out = aead.Seal(out[:0], nonce, src, nil)
+				var err error
+				if pt, err = aead.Open(pt[:0], nonce, out, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
