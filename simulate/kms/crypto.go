@@ -1,0 +1,186 @@
+package kms
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/binary"
+	"io"
+)
+
+// The ciphertext blob: "KTCB", version 1, the key ARN (uint16 length), the key-material id
+// (16 bytes), a 12-byte nonce, and the AES-256-GCM ciphertext and tag. The associated data is
+// the blob's prefix up to the nonce followed by the encryption context, serialized as the AWS
+// Encryption SDK does (count, then each pair sorted by key, every string uint16-length
+// prefixed), so {"ab":"c"} and {"a":"bc"} differ.
+const (
+	blobMagic   = "KTCB"
+	blobVersion = 1
+)
+
+// serializeContext writes an encryption context, length-prefixed and sorted.
+func serializeContext(ec map[string]string) []byte {
+	var b bytes.Buffer
+	binary.Write(&b, binary.BigEndian, uint16(len(ec)))
+	for _, k := range sortedKeys(ec) {
+		for _, s := range []string{k, ec[k]} {
+			binary.Write(&b, binary.BigEndian, uint16(len(s)))
+			b.WriteString(s)
+		}
+	}
+	return b.Bytes()
+}
+
+func (k *KMS) gcm(key *Key) cipher.AEAD {
+	blk, err := aes.NewCipher(key.material)
+	if err != nil {
+		panic(err) // 32-byte material: cannot fail
+	}
+	aead, err := cipher.NewGCM(blk)
+	if err != nil {
+		panic(err)
+	}
+	return aead
+}
+
+// seal encrypts plaintext under the key, binding the context.
+func (k *KMS) seal(key *Key, plaintext []byte, ec map[string]string) ([]byte, error) {
+	var prefix bytes.Buffer
+	prefix.WriteString(blobMagic)
+	prefix.WriteByte(blobVersion)
+	binary.Write(&prefix, binary.BigEndian, uint16(len(key.ARN)))
+	prefix.WriteString(key.ARN)
+	prefix.Write(key.materialID[:])
+	nonce := make([]byte, 12)
+	if _, err := io.ReadFull(k.Rand, nonce); err != nil {
+		return nil, err
+	}
+	ad := append(append([]byte(nil), prefix.Bytes()...), serializeContext(ec)...)
+	out := append(prefix.Bytes(), nonce...)
+	return k.gcm(key).Seal(out, nonce, plaintext, ad), nil
+}
+
+var errInvalidCiphertext = &Error{Code: "InvalidCiphertextException"} // KMS gives no message
+
+// parseBlob returns the key ARN a blob names, or an InvalidCiphertextException.
+func parseBlob(blob []byte) (arn string, err error) {
+	if len(blob) < 7 || string(blob[:4]) != blobMagic || blob[4] != blobVersion {
+		return "", errInvalidCiphertext
+	}
+	n := int(binary.BigEndian.Uint16(blob[5:7]))
+	if len(blob) < 7+n+16+12+16 {
+		return "", errInvalidCiphertext
+	}
+	return string(blob[7 : 7+n]), nil
+}
+
+// open decrypts a blob with the key and context; any mismatch is InvalidCiphertextException.
+func (k *KMS) open(key *Key, blob []byte, ec map[string]string) ([]byte, error) {
+	n := int(binary.BigEndian.Uint16(blob[5:7]))
+	prefixEnd := 7 + n + 16
+	if string(blob[7:7+n]) != key.ARN || !bytes.Equal(blob[7+n:prefixEnd], key.materialID[:]) {
+		return nil, errInvalidCiphertext
+	}
+	ad := append(append([]byte(nil), blob[:prefixEnd]...), serializeContext(ec)...)
+	pt, err := k.gcm(key).Open(nil, blob[prefixEnd:prefixEnd+12], blob[prefixEnd+12:], ad)
+	if err != nil {
+		return nil, errInvalidCiphertext
+	}
+	return pt, nil
+}
+
+// DataKey is GenerateDataKey's result. Zero the plaintext when done with it.
+type DataKey struct {
+	Plaintext      []byte
+	CiphertextBlob []byte
+	KeyARN         string
+}
+
+// Zero clears the plaintext data key.
+func (d *DataKey) Zero() { clear(d.Plaintext) }
+
+// GenerateDataKey returns a new data key, in plaintext and encrypted under the key with the
+// context. Give keySpec (AES_128 or AES_256) or numberOfBytes (1 to 1024), not both.
+func (k *KMS) GenerateDataKey(c Call, ref string, ec map[string]string, keySpec string, numberOfBytes int) (*DataKey, error) {
+	size := numberOfBytes
+	switch {
+	case keySpec != "" && numberOfBytes != 0:
+		return nil, errorf("ValidationException", "Please specify either number of bytes or key spec.")
+	case keySpec == "AES_256":
+		size = 32
+	case keySpec == "AES_128":
+		size = 16
+	case keySpec != "":
+		return nil, errorf("ValidationException", "1 validation error detected: Value '%s' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]", keySpec)
+	case numberOfBytes < 1 || numberOfBytes > 1024:
+		return nil, errorf("ValidationException", "Please specify either number of bytes or key spec.")
+	}
+	key, err := k.lookup(ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.authorize(c, "kms:GenerateDataKey", key, ec); err != nil {
+		return nil, err
+	}
+	if err := usable(key); err != nil {
+		return nil, err
+	}
+	dk := &DataKey{Plaintext: make([]byte, size), KeyARN: key.ARN}
+	if _, err := io.ReadFull(k.Rand, dk.Plaintext); err != nil {
+		return nil, err
+	}
+	if dk.CiphertextBlob, err = k.seal(key, dk.Plaintext, ec); err != nil {
+		dk.Zero()
+		return nil, err
+	}
+	return dk, nil
+}
+
+// Encrypt encrypts up to 4,096 bytes under the key with the context.
+func (k *KMS) Encrypt(c Call, ref string, plaintext []byte, ec map[string]string) ([]byte, string, error) {
+	if len(plaintext) == 0 || len(plaintext) > 4096 {
+		return nil, "", errorf("ValidationException", "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096")
+	}
+	key, err := k.lookup(ref)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := k.authorize(c, "kms:Encrypt", key, ec); err != nil {
+		return nil, "", err
+	}
+	if err := usable(key); err != nil {
+		return nil, "", err
+	}
+	blob, err := k.seal(key, plaintext, ec)
+	return blob, key.ARN, err
+}
+
+// Decrypt decrypts a blob with the context. keyRef is optional; when given it must name the
+// key the blob was encrypted under (else IncorrectKeyException).
+func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) ([]byte, string, error) {
+	arn, err := parseBlob(blob)
+	if err != nil {
+		return nil, "", err
+	}
+	key, err := k.lookup(arn)
+	if err != nil {
+		return nil, "", errInvalidCiphertext
+	}
+	if keyRef != "" {
+		named, err := k.lookup(keyRef)
+		if err != nil {
+			return nil, "", err
+		}
+		if named != key {
+			return nil, "", errorf("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.")
+		}
+	}
+	if err := k.authorize(c, "kms:Decrypt", key, ec); err != nil {
+		return nil, "", err
+	}
+	if err := usable(key); err != nil {
+		return nil, "", err
+	}
+	pt, err := k.open(key, blob, ec)
+	return pt, key.ARN, err
+}
