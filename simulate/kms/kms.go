@@ -143,8 +143,45 @@ func (k *KMS) Aliases() map[string]string {
 	return out
 }
 
+// awsManagedPolicy is the documented key policy of an AWS managed key for a service (aws/s3):
+// any principal of the account, through the service only, plus key metadata for the account.
+const awsManagedPolicy = `{"Version":"2012-10-17","Id":"auto-%[1]s-2","Statement":[
+{"Sid":"Allow access through %[3]s for all principals in the account that are authorized to use %[3]s","Effect":"Allow","Principal":{"AWS":"*"},
+ "Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*",
+ "Condition":{"StringEquals":{"kms:CallerAccount":"%[2]s","kms:ViaService":"%[1]s.%[4]s.amazonaws.com"}}},
+{"Sid":"Allow direct access to key metadata to the account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%[2]s:root"},
+ "Action":["kms:Describe*","kms:Get*","kms:List*"],"Resource":"*"}]}`
+
+// awsManaged returns the AWS managed key of a service (alias/aws/SERVICE), creating it on
+// first use as AWS does.
+func (k *KMS) awsManaged(service string) (*Key, error) {
+	alias := "alias/aws/" + service
+	if id, ok := k.aliases[alias]; ok {
+		return k.keys[id], nil
+	}
+	names := map[string]string{"s3": "S3", "ebs": "EBS", "rds": "RDS", "lambda": "Lambda", "secretsmanager": "Secrets Manager"}
+	name := names[service]
+	if name == "" {
+		return nil, errorf("NotFoundException", "Alias arn:aws:kms:%s:%s:%s is not found.", k.Region, k.Account, alias)
+	}
+	p, err := policy.Parse("aws/"+service+" key policy", policy.Key, []byte(fmt.Sprintf(awsManagedPolicy, service, k.Account, name, k.Region)))
+	if err != nil {
+		return nil, err
+	}
+	key, err := k.CreateKey("", p, "Default key that protects my "+name+" objects when no other key is defined")
+	if err != nil {
+		return nil, err
+	}
+	key.AWSManaged = true
+	k.aliases[alias] = key.ID
+	return key, nil
+}
+
 // lookup resolves a key id, key ARN, alias name or alias ARN, as KMS accepts them.
 func (k *KMS) lookup(ref string) (*Key, error) {
+	if svc, ok := strings.CutPrefix(ref, "alias/aws/"); ok {
+		return k.awsManaged(svc)
+	}
 	id := ref
 	switch {
 	case strings.HasPrefix(ref, "arn:"):

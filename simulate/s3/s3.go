@@ -1,0 +1,319 @@
+// Package s3 simulates S3 objects under server-side encryption for keytrail: buckets with an
+// owner, a bucket policy and default encryption; PutObject, GetObject and HeadObject with the
+// SSE-KMS headers; S3 calling KMS as the caller (kms:ViaService s3.REGION.amazonaws.com,
+// encryption context aws:s3:arn); objects sealed with the envelope; and the errors S3 returns.
+// Every call is authorized by policy.Evaluate.
+package s3
+
+import (
+	"bytes"
+	"crypto/rand"
+	"fmt"
+	"io"
+
+	"github.com/keytrail/keytrail/policy"
+	"github.com/keytrail/keytrail/simulate/envelope"
+	"github.com/keytrail/keytrail/simulate/kms"
+)
+
+// The server-side encryption algorithms.
+const (
+	SSES3  = "AES256"
+	SSEKMS = "aws:kms"
+)
+
+// Bucket is one bucket.
+type Bucket struct {
+	Name, Account, Region string
+	Policy                *policy.Policy
+	// DefaultSSE is applied when a PutObject asks for none: SSES3 (S3's default) or SSEKMS with
+	// DefaultKMSKey ("" for the account's aws/s3 key).
+	DefaultSSE    string
+	DefaultKMSKey string
+	objects       map[string]*object
+	s3Key         []byte // the bucket's SSE-S3 key (S3-managed)
+}
+
+// ARN is the bucket's ARN.
+func (b *Bucket) ARN() string { return "arn:aws:s3:::" + b.Name }
+
+type object struct {
+	sealed   []byte
+	blob     []byte // the data key encrypted by KMS (SSE-KMS)
+	sse      string
+	keyARN   string
+	context  map[string]string
+	size     int64
+	metadata map[string]string
+}
+
+// Request is who calls S3 and how.
+type Request struct {
+	Caller       policy.Principal
+	SigV4        bool // signed with SigV4 (false: SigV2 or anonymous)
+	Presigned    bool
+	HTTPS        bool
+	SourceIP     string
+	ExtraContext map[string][]string
+}
+
+// Error is an S3 error: HTTP status, code and message as S3 returns them. KMS is the KMS error
+// behind it, Decision the explanation of an S3 access denial.
+type Error struct {
+	Status   int
+	Code     string
+	Message  string
+	KMS      *kms.Error
+	Decision *policy.Explanation
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
+
+// Identities gives the callers' identity policies (the world's IAM).
+type Identities interface {
+	PolicySet(p policy.Principal) (identity []*policy.Policy, boundary, session *policy.Policy)
+}
+
+// S3 is one Region's buckets.
+type S3 struct {
+	Region     string
+	KMS        *kms.KMS
+	Identities Identities
+	Rand       io.Reader
+	buckets    map[string]*Bucket
+}
+
+// New makes an empty S3.
+func New(region string, k *kms.KMS, ids Identities, rnd io.Reader) *S3 {
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	return &S3{Region: region, KMS: k, Identities: ids, Rand: rnd, buckets: map[string]*Bucket{}}
+}
+
+// CreateBucket adds a bucket.
+func (s *S3) CreateBucket(b *Bucket) error {
+	if _, dup := s.buckets[b.Name]; dup {
+		return &Error{Status: 409, Code: "BucketAlreadyOwnedByYou", Message: "Your previous request to create the named bucket succeeded and you already own it."}
+	}
+	if b.DefaultSSE == "" {
+		b.DefaultSSE = SSES3
+	}
+	b.objects = map[string]*object{}
+	b.s3Key = make([]byte, 32)
+	if _, err := io.ReadFull(s.Rand, b.s3Key); err != nil {
+		return err
+	}
+	if b.Region == "" {
+		b.Region = s.Region
+	}
+	s.buckets[b.Name] = b
+	return nil
+}
+
+func (s *S3) bucket(name string) (*Bucket, error) {
+	b := s.buckets[name]
+	if b == nil {
+		return nil, &Error{Status: 404, Code: "NoSuchBucket", Message: "The specified bucket does not exist"}
+	}
+	return b, nil
+}
+
+// authorize decides an S3 action on an object through the bucket policy and the caller's
+// identity policies.
+func (s *S3) authorize(r Request, action string, b *Bucket, key string) error {
+	set := &policy.Set{Resource: b.Policy}
+	if s.Identities != nil && r.Caller.Type != policy.Anonymous {
+		set.Identity, set.Boundary, set.Session = s.Identities.PolicySet(r.Caller)
+	}
+	req := &policy.Request{Principal: r.Caller, Action: action, Resource: b.ARN() + "/" + key, ResourceAccount: b.Account}
+	if s.KMS != nil && s.KMS.Now != nil {
+		req.Time = s.KMS.Now()
+	}
+	req.Context.Set("aws:SecureTransport", fmt.Sprint(r.HTTPS))
+	if r.SourceIP != "" {
+		req.Context.Set("aws:SourceIp", r.SourceIP)
+	}
+	auth := "REST-HEADER"
+	if r.Presigned {
+		auth = "REST-QUERY-STRING"
+	}
+	req.Context.Set("s3:authType", auth)
+	if r.SigV4 {
+		req.Context.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+	}
+	for k, v := range r.ExtraContext {
+		req.Context.Set(k, v...)
+	}
+	x := set.Explain(req)
+	if x.Decision.Outcome == policy.Allow {
+		return nil
+	}
+	return &Error{Status: 403, Code: "AccessDenied", Message: "Access Denied", Decision: x}
+}
+
+// kmsCall is how S3 calls KMS on the caller's behalf.
+func (s *S3) kmsCall(r Request) kms.Call {
+	return kms.Call{Caller: r.Caller, ViaService: "s3." + s.Region + ".amazonaws.com"}
+}
+
+// kmsError turns a KMS error into the S3 error S3 returns for it.
+func kmsError(err error) error {
+	ke, ok := err.(*kms.Error)
+	if !ok {
+		return err
+	}
+	switch ke.Code {
+	case "AccessDeniedException":
+		return &Error{Status: 403, Code: "AccessDenied", Message: "Access Denied", KMS: ke, Decision: ke.Decision}
+	case "DisabledException":
+		return &Error{Status: 400, Code: "KMS.DisabledException", Message: ke.Message, KMS: ke}
+	case "KMSInvalidStateException":
+		return &Error{Status: 400, Code: "KMS.KMSInvalidStateException", Message: ke.Message, KMS: ke}
+	case "NotFoundException":
+		return &Error{Status: 400, Code: "KMS.NotFoundException", Message: ke.Message, KMS: ke}
+	}
+	return &Error{Status: 400, Code: "KMS." + ke.Code, Message: ke.Message, KMS: ke}
+}
+
+// PutOptions are the SSE request headers of PutObject.
+type PutOptions struct {
+	SSE      string            // x-amz-server-side-encryption: "" (bucket default), AES256 or aws:kms
+	KMSKeyID string            // x-amz-server-side-encryption-aws-kms-key-id: id, ARN or alias
+	Context  map[string]string // x-amz-server-side-encryption-context (merged with aws:s3:arn)
+	Metadata map[string]string
+}
+
+// PutResult is what PutObject's response headers say.
+type PutResult struct {
+	SSE      string
+	KMSKeyID string // always the full key ARN, as S3 returns it
+}
+
+// requiresSigV4 is S3's message for SSE-KMS requests not signed with SigV4 (the seed's).
+const requiresSigV4 = "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4."
+
+// PutObject stores an object, encrypted as asked or by the bucket's default.
+func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptions) (*PutResult, error) {
+	b, err := s.bucket(bucket)
+	if err != nil {
+		return nil, err
+	}
+	sse := o.SSE
+	if sse == "" {
+		sse = b.DefaultSSE
+		if o.KMSKeyID == "" && sse == SSEKMS {
+			o.KMSKeyID = b.DefaultKMSKey
+		}
+	}
+	switch {
+	case sse != SSES3 && sse != SSEKMS:
+		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: "The encryption method specified is not supported"}
+	case sse == SSES3 && o.KMSKeyID != "":
+		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms"}
+	case sse == SSEKMS && !r.SigV4:
+		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
+	case sse == SSEKMS && !r.HTTPS:
+		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: "Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection."}
+	}
+	if err := s.authorize(r, "s3:PutObject", b, key); err != nil {
+		return nil, err
+	}
+	obj := &object{sse: sse, metadata: o.Metadata}
+	var dataKey []byte
+	if sse == SSEKMS {
+		ref := o.KMSKeyID
+		if ref == "" {
+			ref = "alias/aws/s3"
+		}
+		obj.context = map[string]string{"aws:s3:arn": b.ARN() + "/" + key}
+		for k, v := range o.Context {
+			obj.context[k] = v
+		}
+		dk, err := s.KMS.GenerateDataKey(s.kmsCall(r), ref, obj.context, "AES_256", 0)
+		if err != nil {
+			return nil, kmsError(err)
+		}
+		defer dk.Zero()
+		dataKey, obj.blob, obj.keyARN = dk.Plaintext, dk.CiphertextBlob, dk.KeyARN
+	} else {
+		dataKey = b.s3Key
+	}
+	var sealed bytes.Buffer
+	w, err := envelope.NewWriter(&sealed, dataKey, s.Rand, []byte(b.ARN()+"/"+key))
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(w, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	obj.sealed, obj.size = sealed.Bytes(), n
+	b.objects[key] = obj
+	return &PutResult{SSE: sse, KMSKeyID: obj.keyARN}, nil
+}
+
+// GetResult describes a fetched object.
+type GetResult struct {
+	SSE      string
+	KMSKeyID string
+	Size     int64
+}
+
+// GetObject writes an object's plaintext to w. For SSE-KMS objects S3 calls KMS Decrypt as the
+// caller; SigV2 and anonymous requests get S3's InvalidArgument.
+func (s *S3) GetObject(r Request, bucket, key string, w io.Writer) (*GetResult, error) {
+	b, obj, err := s.find(r, bucket, key, "s3:GetObject")
+	if err != nil {
+		return nil, err
+	}
+	if obj.sse == SSEKMS && !r.SigV4 {
+		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
+	}
+	dataKey := b.s3Key
+	if obj.sse == SSEKMS {
+		pt, _, err := s.KMS.Decrypt(s.kmsCall(r), obj.blob, obj.context, "")
+		if err != nil {
+			return nil, kmsError(err)
+		}
+		defer clear(pt)
+		dataKey = pt
+	}
+	// Authenticate the whole object before returning any of it.
+	plain, err := envelope.Open(obj.sealed, dataKey, []byte(b.ARN()+"/"+key))
+	if err != nil {
+		return nil, &Error{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again."}
+	}
+	defer clear(plain)
+	if _, err := w.Write(plain); err != nil {
+		return nil, err
+	}
+	return &GetResult{SSE: obj.sse, KMSKeyID: obj.keyARN, Size: obj.size}, nil
+}
+
+// HeadObject returns an object's metadata (no KMS call).
+func (s *S3) HeadObject(r Request, bucket, key string) (*GetResult, error) {
+	_, obj, err := s.find(r, bucket, key, "s3:GetObject")
+	if err != nil {
+		return nil, err
+	}
+	return &GetResult{SSE: obj.sse, KMSKeyID: obj.keyARN, Size: obj.size}, nil
+}
+
+func (s *S3) find(r Request, bucket, key, action string) (*Bucket, *object, error) {
+	b, err := s.bucket(bucket)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.authorize(r, action, b, key); err != nil {
+		return nil, nil, err
+	}
+	obj := b.objects[key]
+	if obj == nil {
+		return nil, nil, &Error{Status: 404, Code: "NoSuchKey", Message: "The specified key does not exist."}
+	}
+	return b, obj, nil
+}
