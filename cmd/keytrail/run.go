@@ -33,6 +33,7 @@ type stdio struct {
 
 func commands() []command {
 	return []command{
+		{"simulate", "replay the S3 SSE-KMS walkthrough on simulated KMS and S3", runSimulate},
 		{"can", "can PRINCIPAL do ACTION on RESOURCE? the decision and why", runCan},
 		{"who", "every principal that can, cannot, or can under conditions do ACTION", runWho},
 		{"lint", "check key, bucket, identity policies and SCPs before they merge", runLint},
