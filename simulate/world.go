@@ -118,6 +118,19 @@ func (w *World) Fetch(raw string, out io.Writer) (*s3.GetResult, error) {
 	}
 	q := u.Query()
 	req := s3.Request{HTTPS: u.Scheme == "https"}
+	// A request S3 turns away before serving it is still a (failed) data event.
+	fail := func(id *Identity, e *s3.Error) (*s3.GetResult, error) {
+		r := s3.Request{HTTPS: req.HTTPS, Presigned: true, SigV4: true}
+		if id != nil {
+			r.Caller = id.Principal
+		} else {
+			r.Caller, _ = policy.ParsePrincipal("anonymous")
+		}
+		if w.S3.OnCall != nil {
+			w.S3.OnCall(s3.Event{Request: r, Name: "GetObject", Bucket: bucket, Key: key, BucketAccount: w.Account, Err: e})
+		}
+		return nil, e
+	}
 	switch {
 	case q.Get("X-Amz-Algorithm") != "":
 		p, err := sigv4.VerifyPresigned("GET", host, u.Path, q, w.Now, func(ak string) (sigv4.Credentials, bool) {
@@ -127,16 +140,20 @@ func (w *World) Fetch(raw string, out io.Writer) (*s3.GetResult, error) {
 			}
 			return id.Key, true
 		})
+		var signer *Identity
+		if p != nil {
+			signer = w.byKey[p.AccessKeyID]
+		}
 		switch {
 		case err == sigv4.ErrExpired:
-			return nil, &s3.Error{Status: 403, Code: "AccessDenied", Message: "Request has expired"}
+			return fail(signer, &s3.Error{Status: 403, Code: "AccessDenied", Message: "Request has expired"})
 		case err == sigv4.ErrSignatureMismatch:
-			return nil, &s3.Error{Status: 403, Code: "SignatureDoesNotMatch", Message: err.Error()}
+			return fail(signer, &s3.Error{Status: 403, Code: "SignatureDoesNotMatch", Message: err.Error()})
 		case err != nil:
 			if qe, ok := err.(*sigv4.QueryError); ok {
-				return nil, &s3.Error{Status: 400, Code: "AuthorizationQueryParametersError", Message: qe.Msg}
+				return fail(signer, &s3.Error{Status: 400, Code: "AuthorizationQueryParametersError", Message: qe.Msg})
 			}
-			return nil, &s3.Error{Status: 403, Code: "InvalidAccessKeyId", Message: err.Error()}
+			return fail(nil, &s3.Error{Status: 403, Code: "InvalidAccessKeyId", Message: err.Error()})
 		}
 		if p.Region != w.Region {
 			return nil, &s3.Error{Status: 400, Code: "AuthorizationQueryParametersError", Message: fmt.Sprintf("Error parsing the X-Amz-Credential parameter; the region '%s' is wrong; expecting '%s'", p.Region, w.Region)}

@@ -101,7 +101,17 @@ func (d *DataKey) Zero() { clear(d.Plaintext) }
 
 // GenerateDataKey returns a new data key, in plaintext and encrypted under the key with the
 // context. Give keySpec (AES_128 or AES_256) or numberOfBytes (1 to 1024), not both.
-func (k *KMS) GenerateDataKey(c Call, ref string, ec map[string]string, keySpec string, numberOfBytes int) (*DataKey, error) {
+func (k *KMS) GenerateDataKey(c Call, ref string, ec map[string]string, keySpec string, numberOfBytes int) (dk *DataKey, err error) {
+	var arn string
+	defer func() {
+		p := map[string]any{"keyId": ref, "encryptionContext": ec}
+		if keySpec != "" {
+			p["keySpec"] = keySpec
+		} else {
+			p["numberOfBytes"] = numberOfBytes
+		}
+		k.emit(Event{Call: c, Name: "GenerateDataKey", KeyARN: arn, Parameters: p, Err: err, ReadOnly: true})
+	}()
 	size := numberOfBytes
 	switch {
 	case keySpec != "" && numberOfBytes != 0:
@@ -119,13 +129,14 @@ func (k *KMS) GenerateDataKey(c Call, ref string, ec map[string]string, keySpec 
 	if err != nil {
 		return nil, err
 	}
+	arn = key.ARN
 	if err := k.authorize(c, "kms:GenerateDataKey", key, ec); err != nil {
 		return nil, err
 	}
 	if err := usable(key); err != nil {
 		return nil, err
 	}
-	dk := &DataKey{Plaintext: make([]byte, size), KeyARN: key.ARN}
+	dk = &DataKey{Plaintext: make([]byte, size), KeyARN: key.ARN}
 	if _, err := io.ReadFull(k.Rand, dk.Plaintext); err != nil {
 		return nil, err
 	}
@@ -157,7 +168,14 @@ func (k *KMS) Encrypt(c Call, ref string, plaintext []byte, ec map[string]string
 
 // Decrypt decrypts a blob with the context. keyRef is optional; when given it must name the
 // key the blob was encrypted under (else IncorrectKeyException).
-func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) ([]byte, string, error) {
+func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) (pt []byte, keyARN string, err error) {
+	defer func() {
+		p := map[string]any{"encryptionAlgorithm": "SYMMETRIC_DEFAULT", "encryptionContext": ec}
+		if keyRef != "" {
+			p["keyId"] = keyRef
+		}
+		k.emit(Event{Call: c, Name: "Decrypt", KeyARN: keyARN, Parameters: p, Err: err, ReadOnly: true})
+	}()
 	arn, err := parseBlob(blob)
 	if err != nil {
 		return nil, "", err
@@ -175,12 +193,13 @@ func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) 
 			return nil, "", errorf("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.")
 		}
 	}
+	keyARN = key.ARN
 	if err := k.authorize(c, "kms:Decrypt", key, ec); err != nil {
-		return nil, "", err
+		return nil, keyARN, err
 	}
 	if err := usable(key); err != nil {
-		return nil, "", err
+		return nil, keyARN, err
 	}
-	pt, err := k.open(key, blob, ec)
-	return pt, key.ARN, err
+	pt, err = k.open(key, blob, ec)
+	return pt, keyARN, err
 }

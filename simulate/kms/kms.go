@@ -78,9 +78,28 @@ type KMS struct {
 	Identities Identities
 	Rand       io.Reader        // key material, data keys and nonces (seeded for reproducibility)
 	Now        func() time.Time // the virtual clock
-	keys       map[string]*Key
-	aliases    map[string]string // alias/name → key id
-	order      []string
+	// OnCall, when set, is told of every API call as it completes (for CloudTrail).
+	OnCall  func(Event)
+	keys    map[string]*Key
+	aliases map[string]string // alias/name → key id
+	order   []string
+}
+
+// Event is one completed KMS API call.
+type Event struct {
+	Call       Call
+	Name       string         // GenerateDataKey, Decrypt, Encrypt, DisableKey, ...
+	KeyARN     string         // the key, when the call resolved one
+	Parameters map[string]any // requestParameters, as CloudTrail logs them
+	Response   map[string]any // responseElements (nil for read-only calls)
+	Err        error
+	ReadOnly   bool
+}
+
+func (k *KMS) emit(ev Event) {
+	if k.OnCall != nil {
+		k.OnCall(ev)
+	}
 }
 
 // New makes an empty KMS for an account and Region.
@@ -293,11 +312,20 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // SetState enables or disables a key (EnableKey / DisableKey, authorized).
-func (k *KMS) SetState(c Call, ref string, enabled bool) error {
+func (k *KMS) SetState(c Call, ref string, enabled bool) (err error) {
+	name := "DisableKey"
+	if enabled {
+		name = "EnableKey"
+	}
+	var arn string
+	defer func() {
+		k.emit(Event{Call: c, Name: name, KeyARN: arn, Parameters: map[string]any{"keyId": ref}, Err: err})
+	}()
 	key, err := k.lookup(ref)
 	if err != nil {
 		return err
 	}
+	arn = key.ARN
 	action := "kms:DisableKey"
 	if enabled {
 		action = "kms:EnableKey"

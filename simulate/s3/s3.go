@@ -80,7 +80,31 @@ type S3 struct {
 	KMS        *kms.KMS
 	Identities Identities
 	Rand       io.Reader
-	buckets    map[string]*Bucket
+	// OnCall, when set, is told of every object API call as it completes (CloudTrail data events).
+	OnCall  func(Event)
+	buckets map[string]*Bucket
+}
+
+// Event is one completed S3 object call.
+type Event struct {
+	Request           Request
+	Name              string // PutObject, GetObject, HeadObject
+	Bucket, Key       string
+	BucketAccount     string
+	Headers           map[string]string // SSE request headers as sent
+	Response          map[string]string // SSE response headers
+	SSEApplied        string            // SSE_KMS, SSE_S3, Default_SSE_KMS, Default_SSE_S3
+	BytesIn, BytesOut int64
+	Err               error
+}
+
+func (s *S3) emit(ev Event) {
+	if s.OnCall != nil {
+		if b := s.buckets[ev.Bucket]; b != nil {
+			ev.BucketAccount = b.Account
+		}
+		s.OnCall(ev)
+	}
 }
 
 // New makes an empty S3.
@@ -194,7 +218,28 @@ type PutResult struct {
 const requiresSigV4 = "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4."
 
 // PutObject stores an object, encrypted as asked or by the bucket's default.
-func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptions) (*PutResult, error) {
+func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptions) (res *PutResult, err error) {
+	ev := Event{Request: r, Name: "PutObject", Bucket: bucket, Key: key, Headers: map[string]string{}}
+	if o.SSE != "" {
+		ev.Headers["x-amz-server-side-encryption"] = o.SSE
+	}
+	if o.KMSKeyID != "" {
+		ev.Headers["x-amz-server-side-encryption-aws-kms-key-id"] = o.KMSKeyID
+	}
+	defer func() {
+		ev.Err = err
+		if res != nil {
+			ev.Response = map[string]string{"x-amz-server-side-encryption": res.SSE}
+			if res.KMSKeyID != "" {
+				ev.Response["x-amz-server-side-encryption-aws-kms-key-id"] = res.KMSKeyID
+			}
+			ev.SSEApplied = map[string]string{SSEKMS: "SSE_KMS", SSES3: "SSE_S3"}[res.SSE]
+			if o.SSE == "" {
+				ev.SSEApplied = "Default_" + ev.SSEApplied
+			}
+		}
+		s.emit(ev)
+	}()
 	b, err := s.bucket(bucket)
 	if err != nil {
 		return nil, err
@@ -252,6 +297,7 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 		return nil, err
 	}
 	obj.sealed, obj.size = sealed.Bytes(), n
+	ev.BytesIn = n
 	b.objects[key] = obj
 	return &PutResult{SSE: sse, KMSKeyID: obj.keyARN}, nil
 }
@@ -265,7 +311,14 @@ type GetResult struct {
 
 // GetObject writes an object's plaintext to w. For SSE-KMS objects S3 calls KMS Decrypt as the
 // caller; SigV2 and anonymous requests get S3's InvalidArgument.
-func (s *S3) GetObject(r Request, bucket, key string, w io.Writer) (*GetResult, error) {
+func (s *S3) GetObject(r Request, bucket, key string, w io.Writer) (res *GetResult, err error) {
+	defer func() {
+		ev := Event{Request: r, Name: "GetObject", Bucket: bucket, Key: key, Err: err}
+		if res != nil {
+			ev.BytesOut = res.Size
+		}
+		s.emit(ev)
+	}()
 	b, obj, err := s.find(r, bucket, key, "s3:GetObject")
 	if err != nil {
 		return nil, err

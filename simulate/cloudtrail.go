@@ -1,0 +1,296 @@
+package simulate
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/keytrail/keytrail/policy"
+	"github.com/keytrail/keytrail/simulate/kms"
+	"github.com/keytrail/keytrail/simulate/s3"
+)
+
+// omap is a JSON object that keeps its members' order, as CloudTrail writes them.
+type omap []kv
+
+type kv struct {
+	k string
+	v any
+}
+
+func (o omap) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, m := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(m.k)
+		v, err := json.Marshal(m.v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Recorder collects the CloudTrail records of a world's calls.
+type Recorder struct {
+	w       *World
+	Records []omap
+	// ClientIP and UserAgent are those of direct calls (the CLI on a laptop).
+	ClientIP, UserAgent string
+}
+
+// Record starts recording the world's KMS and S3 calls as CloudTrail records.
+func (w *World) Record() *Recorder {
+	r := &Recorder{w: w, ClientIP: "203.0.113.10", UserAgent: "aws-cli/2.22.0 md/awscrt#0.23.4 ua/2.0 os/linux#6.8 md/arch#x86_64 lang/python#3.12.6"}
+	w.KMS.OnCall = r.kms
+	w.S3.OnCall = r.s3
+	return r
+}
+
+// uuid is a version-4 UUID from the world's seeded source.
+func (r *Recorder) uuid() string {
+	var b [16]byte
+	io.ReadFull(r.w.Rand, b[:])
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// s3RequestID is S3's 16-character request id.
+func (r *Recorder) s3RequestID() string {
+	var b [16]byte
+	io.ReadFull(r.w.Rand, b[:])
+	const alphabet = "0123456789ABCDEF"
+	for i := range b {
+		b[i] = alphabet[int(b[i])%16]
+	}
+	return string(b[:])
+}
+
+// uniqueID is a stable IAM unique id for a principal (AIDA... users, AROA... roles).
+func uniqueID(prefix, arn string) string {
+	sum := sha256.Sum256([]byte(arn))
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	out := []byte(prefix)
+	for _, c := range sum[:17] {
+		out = append(out, alphabet[int(c)%len(alphabet)])
+	}
+	return string(out)
+}
+
+// identity is the userIdentity block of a caller; invokedBy is set when a service called for it.
+func (r *Recorder) identity(p policy.Principal, invokedBy string) omap {
+	var o omap
+	ak := ""
+	if id := r.w.identities[p.ARN]; id != nil {
+		ak = id.Key.AccessKeyID
+	}
+	switch p.Type {
+	case policy.User:
+		o = omap{{"type", "IAMUser"}, {"principalId", uniqueID("AIDA", p.ARN)}, {"arn", p.ARN}, {"accountId", p.Account}, {"accessKeyId", ak}, {"userName", p.Name}}
+	case policy.Root:
+		o = omap{{"type", "Root"}, {"principalId", p.Account}, {"arn", p.ARN}, {"accountId", p.Account}, {"accessKeyId", ak}}
+	case policy.AssumedRole, policy.Role:
+		roleID := uniqueID("AROA", p.PrincipalARN)
+		o = omap{{"type", "AssumedRole"}, {"principalId", roleID + ":" + p.Session}, {"arn", p.ARN}, {"accountId", p.Account}, {"accessKeyId", ak},
+			{"sessionContext", omap{{"sessionIssuer", omap{{"type", "Role"}, {"principalId", roleID}, {"arn", p.PrincipalARN}, {"accountId", p.Account}, {"userName", p.Name}}}}}}
+	case policy.Anonymous:
+		o = omap{{"type", "AWSAccount"}, {"principalId", ""}, {"accountId", "anonymous"}}
+	default:
+		o = omap{{"type", "AWSService"}, {"invokedBy", p.ARN}}
+	}
+	if invokedBy != "" {
+		o = append(o, kv{"invokedBy", invokedBy})
+	}
+	return o
+}
+
+func (r *Recorder) now() string { return r.w.Now.UTC().Format("2006-01-02T15:04:05Z") }
+
+// errorFields are errorCode and errorMessage for a failed call.
+func errorFields(err error) (code, msg string) {
+	var ke *kms.Error
+	var se *s3.Error
+	switch {
+	case errors.As(err, &ke):
+		code, msg = ke.Code, ke.Message
+		if code == "AccessDeniedException" { // CloudTrail logs KMS denials as AccessDenied
+			code = "AccessDenied"
+		}
+	case errors.As(err, &se):
+		code, msg = se.Code, se.Message
+	case err != nil:
+		code, msg = "InternalError", err.Error()
+	}
+	return code, msg
+}
+
+func contextJSON(ec any) any {
+	if m, ok := ec.(map[string]string); ok {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var o omap
+		for _, k := range keys {
+			o = append(o, kv{k, m[k]})
+		}
+		if o == nil {
+			return omap{}
+		}
+		return o
+	}
+	return ec
+}
+
+// kms records a KMS management event (4.1, 4.4, 4.6, 4.7).
+func (r *Recorder) kms(ev kms.Event) {
+	via := ev.Call.ViaService != ""
+	invokedBy, ip, agent := "", r.ClientIP, r.UserAgent
+	if via { // S3 calls KMS with the caller's identity
+		invokedBy, ip, agent = "AWS Internal", "AWS Internal", "AWS Internal"
+	}
+	var params omap
+	for _, name := range []string{"keyId", "encryptionAlgorithm", "encryptionContext", "keySpec", "numberOfBytes", "pendingWindowInDays"} {
+		if v, ok := ev.Parameters[name]; ok {
+			if name == "encryptionContext" {
+				v = contextJSON(v)
+			}
+			params = append(params, kv{name, v})
+		}
+	}
+	rec := omap{{"eventVersion", "1.11"}, {"userIdentity", r.identity(ev.Call.Caller, invokedBy)}, {"eventTime", r.now()},
+		{"eventSource", "kms.amazonaws.com"}, {"eventName", ev.Name}, {"awsRegion", r.w.Region},
+		{"sourceIPAddress", ip}, {"userAgent", agent}}
+	if code, msg := errorFields(ev.Err); code != "" {
+		rec = append(rec, kv{"errorCode", code}, kv{"errorMessage", msg})
+	}
+	rec = append(rec, kv{"requestParameters", params}, kv{"responseElements", nil})
+	if ev.Err == nil && ev.ReadOnly && ev.KeyARN != "" {
+		sum := sha256.Sum256([]byte("material:" + ev.KeyARN))
+		rec = append(rec, kv{"additionalEventData", omap{{"keyMaterialId", hex.EncodeToString(sum[:])}}})
+	}
+	rec = append(rec, kv{"requestID", r.uuid()}, kv{"eventID", r.uuid()}, kv{"readOnly", ev.ReadOnly})
+	if ev.KeyARN != "" {
+		rec = append(rec, kv{"resources", []omap{{{"accountId", r.w.Account}, {"type", "AWS::KMS::Key"}, {"ARN", ev.KeyARN}}}})
+	}
+	rec = append(rec, kv{"eventType", "AwsApiCall"}, kv{"managementEvent", true}, kv{"recipientAccountId", r.w.Account}, kv{"eventCategory", "Management"})
+	r.Records = append(r.Records, rec)
+}
+
+// s3 records an S3 data event (4.9, 4.10).
+func (r *Recorder) s3(ev s3.Event) {
+	host := ev.Bucket + ".s3." + r.w.Region + ".amazonaws.com"
+	if r.w.Region == "us-east-1" {
+		host = ev.Bucket + ".s3.amazonaws.com"
+	}
+	params := omap{{"bucketName", ev.Bucket}, {"Host", host}, {"key", ev.Key}}
+	for _, h := range []string{"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"} {
+		if v := ev.Headers[h]; v != "" {
+			params = append(params, kv{h, v})
+		}
+	}
+	auth, sig := "AuthHeader", "SigV4"
+	if ev.Request.Presigned {
+		auth = "QueryString"
+	}
+	if !ev.Request.SigV4 {
+		sig = "SigV2"
+	}
+	agent := "[" + r.UserAgent + " command/s3.cp]"
+	if ev.Request.Presigned || ev.Request.Caller.Type == policy.Anonymous {
+		agent = "[curl/8.5.0]"
+	}
+	rec := omap{{"eventVersion", "1.10"}, {"userIdentity", r.identity(ev.Request.Caller, "")}, {"eventTime", r.now()},
+		{"eventSource", "s3.amazonaws.com"}, {"eventName", ev.Name}, {"awsRegion", r.w.Region},
+		{"sourceIPAddress", r.ClientIP}, {"userAgent", agent}}
+	if code, msg := errorFields(ev.Err); code != "" {
+		rec = append(rec, kv{"errorCode", code}, kv{"errorMessage", msg})
+	}
+	var resp any
+	if len(ev.Response) > 0 && ev.Err == nil {
+		o := omap{}
+		for _, h := range []string{"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"} {
+			if v := ev.Response[h]; v != "" {
+				o = append(o, kv{h, v})
+			}
+		}
+		resp = o
+	}
+	extra := omap{{"SignatureVersion", sig}, {"CipherSuite", "TLS_AES_128_GCM_SHA256"}, {"bytesTransferredIn", ev.BytesIn}}
+	if ev.SSEApplied != "" {
+		extra = append(extra, kv{"SSEApplied", ev.SSEApplied})
+	}
+	extra = append(extra, kv{"AuthenticationMethod", auth}, kv{"x-amz-id-2", strings.ToLower(r.s3RequestID()) + "="}, kv{"bytesTransferredOut", ev.BytesOut})
+	rec = append(rec, kv{"requestParameters", params}, kv{"responseElements", resp}, kv{"additionalEventData", extra},
+		kv{"requestID", r.s3RequestID()}, kv{"eventID", r.uuid()}, kv{"readOnly", ev.Name != "PutObject"},
+		kv{"resources", []omap{{{"type", "AWS::S3::Object"}, {"ARN", "arn:aws:s3:::" + ev.Bucket + "/" + ev.Key}}, {{"accountId", ev.BucketAccount}, {"type", "AWS::S3::Bucket"}, {"ARN", "arn:aws:s3:::" + ev.Bucket}}}},
+		kv{"eventType", "AwsApiCall"}, kv{"managementEvent", false}, kv{"recipientAccountId", ev.BucketAccount}, kv{"eventCategory", "Data"},
+		kv{"tlsDetails", omap{{"tlsVersion", "TLSv1.3"}, {"cipherSuite", "TLS_AES_128_GCM_SHA256"}, {"clientProvidedHostHeader", host}}})
+	r.Records = append(r.Records, rec)
+}
+
+// WriteLog writes the records as one CloudTrail log file body: {"Records": [...]} on one line.
+func (r *Recorder) WriteLog(w io.Writer) error {
+	recs := r.Records
+	if recs == nil {
+		recs = []omap{}
+	}
+	b, err := json.Marshal(map[string]any{"Records": recs})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// WriteDelivery writes the records as a trail bucket would hold them:
+// dir/AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHmmZ_XXXXXXXXXXXXXXXX.json.gz,
+// delivered five minutes after the clock's current time. It returns the file's path. The gzip
+// header carries no time, so the same run writes the same bytes.
+func (r *Recorder) WriteDelivery(dir string) (string, error) {
+	t := r.w.Now.Add(5 * time.Minute).UTC()
+	var suffix [16]byte
+	io.ReadFull(r.w.Rand, suffix[:])
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	for i := range suffix {
+		suffix[i] = alphabet[int(suffix[i])%len(alphabet)]
+	}
+	rel := filepath.Join("AWSLogs", r.w.Account, "CloudTrail", r.w.Region, t.Format("2006"), t.Format("01"), t.Format("02"),
+		fmt.Sprintf("%s_CloudTrail_%s_%s_%s.json.gz", r.w.Account, r.w.Region, t.Format("20060102T1504Z"), suffix))
+	path := filepath.Join(dir, rel)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", fmt.Errorf("failed to write trail: %w", err)
+	}
+	var body bytes.Buffer
+	if err := r.WriteLog(&body); err != nil {
+		return "", err
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz) // no name, zero ModTime: reproducible
+	zw.Write(bytes.TrimRight(body.Bytes(), "\n"))
+	if err := zw.Close(); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, gz.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("failed to write trail: %w", err)
+	}
+	return path, nil
+}
