@@ -8,9 +8,15 @@ import (
 )
 
 const simulateHelp = `
-Usage: keytrail simulate [--seed N] [--trail-out FILE | --trail-dir DIR] [-o table|json]
+Usage: keytrail simulate [SCENARIO] [--seed N] [--trail-out FILE | --trail-dir DIR] [-o table|json]
 
-Replays the S3 SSE-KMS walkthrough of the seed key policy, end to end, on a simulated KMS and
+Runs a scenario file (YAML: account, region, principals with IAM policies, keys with policies
+and aliases, buckets with policies and default encryption, and steps — put, get, head, presign,
+fetch (public, sigv2, $presigned or a URL), kms (disable-key, enable-key, schedule-key-deletion,
+cancel-key-deletion), advance — each with the outcome it expects: ok or an error code). Paths
+in it are relative to the file; see fixtures/scenarios/.
+
+With no SCENARIO it replays the S3 SSE-KMS walkthrough of the seed key policy, end to end, on a simulated KMS and
 S3 with real envelope encryption and SigV4: user K puts eiffel.png into kms-bogo-test with
 SSE-KMS under alias/myFirstKey, the public URL fails (SSE-KMS objects need SigV4), K presigns a
 URL and it is fetched, then the failures around it: a SigV2 URL, the URL after it expired, Bob
@@ -21,10 +27,10 @@ Every KMS call (management events) and S3 object call (data events) is recorded 
 records: --trail-out writes one {"Records": [...]} file, --trail-dir a gzip'd delivery file in the
 AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ layout. The same --seed writes the same bytes.
 
-Each step has an expected outcome; the exit status says whether all were met. (Scenario files
-and the audit of the trail come next.)
+Each step has an expected outcome; the exit status says whether all were met. (The audit of
+the trail comes with the trail rules.)
 
-Exit status: 0 every step as expected, 1 a step differed, 2 usage error.
+Exit status: 0 every step as expected, 1 a step differed, 2 usage error, 3 invalid scenario.
 `
 
 func runSimulate(args []string, s *stdio) int {
@@ -41,10 +47,23 @@ func runSimulate(args []string, s *stdio) int {
 	if trailOut != "" && trailDir != "" {
 		return usageError(s, "simulate", "give --trail-out or --trail-dir, not both")
 	}
-	if fs.NArg() > 0 {
-		return usageError(s, "simulate", "scenario files are not supported yet: run keytrail simulate with no argument for the embedded walkthrough")
+	if fs.NArg() > 1 {
+		return usageError(s, "simulate", "expected at most one SCENARIO file")
 	}
-	w, steps, err := simulate.SeedWalkthrough(seed)
+	title := "The seed walkthrough: S3 SSE-KMS with alias/myFirstKey in account 526262051452 (simulated)"
+	var w *simulate.World
+	var steps []simulate.Step
+	var err error
+	if fs.NArg() == 1 {
+		sc, lerr := simulate.LoadScenarioFile(fs.Arg(0))
+		if lerr != nil {
+			return inputError(s, lerr)
+		}
+		title = fmt.Sprintf("%s: %s (simulated)", fs.Arg(0), sc.Description)
+		w, steps, err = sc.Build(seed)
+	} else {
+		w, steps, err = simulate.SeedWalkthrough(seed)
+	}
 	if err != nil {
 		return inputError(s, err)
 	}
@@ -82,7 +101,7 @@ func runSimulate(args []string, s *stdio) int {
 			return inputError(s, err)
 		}
 	} else {
-		fmt.Fprintln(s.out, "The seed walkthrough: S3 SSE-KMS with alias/myFirstKey in account 526262051452 (simulated)")
+		fmt.Fprintln(s.out, title)
 		var rows [][]string
 		for _, r := range results {
 			mark := "as expected"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/keytrail/keytrail/internal/cases"
 	"github.com/keytrail/keytrail/internal/lint"
+	"github.com/keytrail/keytrail/simulate"
 )
 
 const testHelp = `
@@ -23,6 +24,8 @@ recursively for two kinds of fixture:
   lint fixtures: TYPE/NAME.json with TYPE/NAME.expected.json beside it (TYPE: key, bucket,
     identity, scp), the expected file as 'keytrail lint -o json' prints it. It passes when the
     findings match on id, severity, statement, line and column.
+  scenarios: *.yaml scenario files (keytrail simulate --help). One passes when every step ends
+    as it expects.
 Other JSON files (policies the cases refer to) are skipped and counted.
 
 Prints the failures (all cases with -v) as a table, then "N passed, N failed".
@@ -53,7 +56,7 @@ func runTest(args []string, s *stdio) int {
 	if flags.NArg() == 0 {
 		return usageError(s, "test", "expected at least one DIR or FILE")
 	}
-	files, fixtures, skipped, err := fixtureFiles(flags.Args())
+	files, fixtures, scenarios, skipped, err := fixtureFiles(flags.Args())
 	if err != nil {
 		return inputError(s, err)
 	}
@@ -77,6 +80,23 @@ func runTest(args []string, s *stdio) int {
 		for _, c := range cs {
 			ok, why := c.Run().Check()
 			record(f, c.ID, ok, why)
+		}
+	}
+	for _, f := range scenarios {
+		sc, err := simulate.LoadScenarioFile(f)
+		if err != nil {
+			return inputError(s, err)
+		}
+		w, steps, err := sc.Build(1)
+		if err != nil {
+			return inputError(s, err)
+		}
+		for _, r := range simulate.Run(w, steps) {
+			why := ""
+			if !r.AsExpect {
+				why = fmt.Sprintf("%s %s: %s (%s), expected %s", r.Actor, r.Call, r.Outcome, r.Why, r.Expect)
+			}
+			record(f, fmt.Sprintf("step %d", r.Step), r.AsExpect, why)
 		}
 	}
 	var lf lint.Fixtures
@@ -119,16 +139,19 @@ func runTest(args []string, s *stdio) int {
 // fixtureFiles expands the arguments into case files and lint fixtures (their expected
 // files), sorted. Files named directly must be one or the other; in directories, other JSON
 // files are skipped and counted.
-func fixtureFiles(args []string) (caseFiles, lintFixtures []string, skipped int, err error) {
+func fixtureFiles(args []string) (caseFiles, lintFixtures, scenarios []string, skipped int, err error) {
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
+			return nil, nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
 		}
 		if !st.IsDir() {
-			if lint.IsFixture(a) {
+			switch {
+			case strings.HasSuffix(a, ".yaml") || strings.HasSuffix(a, ".yml"):
+				scenarios = append(scenarios, a)
+			case lint.IsFixture(a):
 				lintFixtures = append(lintFixtures, a)
-			} else {
+			default:
 				caseFiles = append(caseFiles, a)
 			}
 			continue
@@ -138,10 +161,13 @@ func fixtureFiles(args []string) (caseFiles, lintFixtures []string, skipped int,
 			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
 				all = append(all, path)
 			}
+			if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) && strings.Contains(filepath.ToSlash(path), "scenarios/") {
+				scenarios = append(scenarios, path)
+			}
 			return err
 		})
 		if err != nil {
-			return nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
+			return nil, nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
 		}
 		policies := map[string]bool{}
 		for _, p := range all {
@@ -156,7 +182,7 @@ func fixtureFiles(args []string) (caseFiles, lintFixtures []string, skipped int,
 			}
 			data, err := os.ReadFile(p)
 			if err != nil {
-				return nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
+				return nil, nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
 			}
 			if cases.IsCaseFile(data) {
 				caseFiles = append(caseFiles, p)
@@ -167,5 +193,6 @@ func fixtureFiles(args []string) (caseFiles, lintFixtures []string, skipped int,
 	}
 	sort.Strings(caseFiles)
 	sort.Strings(lintFixtures)
-	return caseFiles, lintFixtures, skipped, nil
+	sort.Strings(scenarios)
+	return caseFiles, lintFixtures, scenarios, skipped, nil
 }

@@ -1,0 +1,60 @@
+package simulate
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestScenarioFixtures runs every scenario under fixtures/scenarios: every step must end as
+// its file expects.
+func TestScenarioFixtures(t *testing.T) {
+	files, _ := filepath.Glob("../fixtures/scenarios/*.yaml")
+	if len(files) < 2 {
+		t.Fatalf("only %d scenarios", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			sc, err := LoadScenarioFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, steps, err := sc.Build(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range Run(w, steps) {
+				if !r.AsExpect {
+					t.Errorf("step %d %s %q: %s (%s), expected %s", r.Step, r.Actor, r.Call, r.Outcome, r.Why, r.Expect)
+				}
+			}
+		})
+	}
+}
+
+// TestScenarioErrors: bad scenarios are clear errors naming the file, line and step.
+func TestScenarioErrors(t *testing.T) {
+	head := "account: \"111122223333\"\nregion: us-east-1\n"
+	for name, tc := range map[string]struct{ text, want string }{
+		"no steps":         {head, "no steps"},
+		"bad account":      {"account: \"12\"\nregion: us-east-1\nsteps: [{advance: 1m}]\n", "12-digit"},
+		"unknown field":    {head + "stepz: []\n", "stepz"},
+		"unknown action":   {head + "steps:\n  - fly: {as: K}\n", "step 1: unknown field \"fly\""},
+		"two actions":      {head + "steps:\n  - {get: {bucket: b, key: k}, put: {bucket: b, key: k}}\n", "one action per step"},
+		"unknown actor":    {head + "steps:\n  - get: {as: Zed, bucket: b, key: k}\n", "unknown principal \"Zed\""},
+		"bad duration":     {head + "steps:\n  - advance: soon\n", "advance \"soon\""},
+		"bad kms call":     {head + "steps:\n  - kms: {call: explode, key: k}\n", "kms call \"explode\""},
+		"missing policy":   {head + "keys:\n  - {id: k1, policy: nope.json}\nsteps: [{advance: 1m}]\n", "failed to read policy"},
+		"malformed inline": {head + "principals:\n  - arn: arn:aws:iam::111122223333:user/a\n    policies: [{Statement: [{Effect: allow}]}]\nsteps: [{advance: 1m}]\n", "invalid Effect"},
+	} {
+		fsys := fstest.MapFS{"s.yaml": {Data: []byte(tc.text)}}
+		sc, err := LoadScenario(fsys, "s.yaml")
+		if err == nil {
+			_, _, err = sc.Build(1)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v (want %q)", name, err, tc.want)
+		}
+	}
+}
