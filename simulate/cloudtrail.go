@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,30 +29,73 @@ type kv struct {
 	v any
 }
 
-func (o omap) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+func (o omap) MarshalJSON() ([]byte, error) { return o.appendJSON(nil), nil }
+
+// appendJSON writes the object without reflection: records hold strings, booleans, integers,
+// nil, nested objects and lists of them.
+func (o omap) appendJSON(b []byte) []byte {
+	b = append(b, '{')
 	for i, m := range o {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(m.k)
-		v, err := json.Marshal(m.v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
+		b = appendString(b, m.k)
+		b = append(b, ':')
+		b = appendValue(b, m.v)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}')
 }
 
-// Recorder collects the CloudTrail records of a world's calls.
+func appendValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case string:
+		return appendString(b, x)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case omap:
+		return x.appendJSON(b)
+	case []omap:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = e.appendJSON(b)
+		}
+		return append(b, ']')
+	}
+	enc, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return append(b, enc...)
+}
+
+// appendString writes a JSON string; plain ASCII is copied, anything else goes through
+// encoding/json's escaping.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			enc, _ := json.Marshal(s)
+			return append(b, enc...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// Recorder collects the CloudTrail records of a world's calls, each marshalled when it is made
+// (compact bytes: long runs keep little for the collector to scan).
 type Recorder struct {
 	w       *World
-	Records []omap
+	Records []json.RawMessage
 	// ClientIP and UserAgent are those of direct calls (the CLI on a laptop).
 	ClientIP, UserAgent string
 }
@@ -192,7 +236,7 @@ func (r *Recorder) kms(ev kms.Event) {
 		rec = append(rec, kv{"resources", []omap{{{"accountId", r.w.Account}, {"type", "AWS::KMS::Key"}, {"ARN", ev.KeyARN}}}})
 	}
 	rec = append(rec, kv{"eventType", "AwsApiCall"}, kv{"managementEvent", true}, kv{"recipientAccountId", r.w.Account}, kv{"eventCategory", "Management"})
-	r.Records = append(r.Records, rec)
+	r.add(rec)
 }
 
 // s3 records an S3 data event (4.9, 4.10).
@@ -244,14 +288,18 @@ func (r *Recorder) s3(ev s3.Event) {
 		kv{"resources", []omap{{{"type", "AWS::S3::Object"}, {"ARN", "arn:aws:s3:::" + ev.Bucket + "/" + ev.Key}}, {{"accountId", ev.BucketAccount}, {"type", "AWS::S3::Bucket"}, {"ARN", "arn:aws:s3:::" + ev.Bucket}}}},
 		kv{"eventType", "AwsApiCall"}, kv{"managementEvent", false}, kv{"recipientAccountId", ev.BucketAccount}, kv{"eventCategory", "Data"},
 		kv{"tlsDetails", omap{{"tlsVersion", "TLSv1.3"}, {"cipherSuite", "TLS_AES_128_GCM_SHA256"}, {"clientProvidedHostHeader", host}}})
-	r.Records = append(r.Records, rec)
+	r.add(rec)
+}
+
+func (r *Recorder) add(rec omap) {
+	r.Records = append(r.Records, rec.appendJSON(make([]byte, 0, 1536)))
 }
 
 // WriteLog writes the records as one CloudTrail log file body: {"Records": [...]} on one line.
 func (r *Recorder) WriteLog(w io.Writer) error {
 	recs := r.Records
 	if recs == nil {
-		recs = []omap{}
+		recs = []json.RawMessage{}
 	}
 	b, err := json.Marshal(map[string]any{"Records": recs})
 	if err != nil {

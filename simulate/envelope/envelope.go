@@ -12,7 +12,6 @@
 package envelope
 
 import (
-	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/binary"
@@ -70,7 +69,8 @@ func NewWriter(dst io.Writer, key []byte, rand io.Reader, aad []byte) (*Writer, 
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dst: dst, aead: aead, aad: append([]byte(nil), aad...), buf: make([]byte, 0, ChunkSize), out: make([]byte, 0, ChunkSize+tagSize)}
+	// Buffers grow with the data: a small object never pays for a 64 KiB chunk.
+	w := &Writer{dst: dst, aead: aead, aad: append([]byte(nil), aad...), buf: make([]byte, 0, 4096)}
 	copy(w.header[:], magic)
 	binary.BigEndian.PutUint32(w.header[4:8], ChunkSize)
 	if _, err := io.ReadFull(rand, w.header[8:]); err != nil {
@@ -135,8 +135,8 @@ func (w *Writer) Write(p []byte) (int, error) {
 				return n, w.err
 			}
 		}
-		k := copy(w.buf[len(w.buf):ChunkSize], p)
-		w.buf = w.buf[:len(w.buf)+k]
+		k := min(ChunkSize-len(w.buf), len(p))
+		w.buf = append(w.buf, p[:k]...)
 		p = p[k:]
 		n += k
 	}
@@ -271,18 +271,38 @@ func (r *Reader) open(chunk []byte, final bool) error {
 }
 
 // Open authenticates a whole sealed object held in memory and returns its plaintext, or
-// ErrAuth and no plaintext.
+// ErrAuth and no plaintext. It works in place over sealed, without the Reader's buffers.
 func Open(sealed, key, aad []byte) ([]byte, error) {
-	r, err := NewReader(bytes.NewReader(sealed), key, aad)
+	aead, err := newAEAD(key)
 	if err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(r)
-	if err != nil {
-		clear(out)
-		return nil, err
+	if len(sealed) < headerSize || string(sealed[:4]) != magic || binary.BigEndian.Uint32(sealed[4:8]) != ChunkSize {
+		return nil, fmt.Errorf("%w: not a sealed object (bad header)", ErrAuth)
 	}
-	return out, nil
+	var header [headerSize]byte
+	copy(header[:], sealed[:headerSize])
+	ad := append(append(make([]byte, 0, headerSize+len(aad)), header[:]...), aad...)
+	rest := sealed[headerSize:]
+	out := make([]byte, 0, len(rest))
+	for seq := uint32(0); ; seq++ {
+		final := len(rest) <= ChunkSize+tagSize
+		n := min(len(rest), ChunkSize+tagSize)
+		if n < tagSize {
+			clear(out)
+			return nil, fmt.Errorf("%w: truncated", ErrAuth)
+		}
+		before := len(out)
+		out, err = aead.Open(out, nonce(&header, seq, final), rest[:n], ad)
+		if err != nil || final && len(out) == before && seq > 0 {
+			clear(out)
+			return nil, ErrAuth
+		}
+		rest = rest[n:]
+		if final {
+			return out, nil
+		}
+	}
 }
 
 // SealedSize is the size of a sealed object of n plaintext bytes.

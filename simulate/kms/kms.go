@@ -259,10 +259,10 @@ func (k *KMS) authorize(c Call, action string, key *Key, ec map[string]string) e
 	for _, name := range sortedKeys(ec) {
 		req.Context.Set("kms:EncryptionContext:"+name, ec[name])
 	}
-	x := set.Explain(req)
-	if x.Decision.Outcome == policy.Allow {
+	if set.Evaluate(req).Outcome == policy.Allow {
 		return nil
 	}
+	x := set.Explain(req) // the explanation, only for a denial
 	why := denialReason(x, action)
 	return &Error{Code: "AccessDeniedException", Decision: x,
 		Message: fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s because %s", c.Caller.ARN, action, key.ARN, why)}

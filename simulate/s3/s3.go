@@ -169,10 +169,10 @@ func (s *S3) authorize(r Request, action string, b *Bucket, key string) error {
 	for k, v := range r.ExtraContext {
 		req.Context.Set(k, v...)
 	}
-	x := set.Explain(req)
-	if x.Decision.Outcome == policy.Allow {
+	if set.Evaluate(req).Outcome == policy.Allow {
 		return nil
 	}
+	x := set.Explain(req) // the explanation, only for a denial
 	return &Error{Status: 403, Code: "AccessDenied", Message: "Access Denied", Decision: x}
 }
 
