@@ -183,7 +183,7 @@ func (sc *Scenario) Build(seed uint64) (*World, []Step, error) {
 			return nil, nil, fmt.Errorf("%s: buckets[%d]: %w", sc.file, i, err)
 		}
 	}
-	b := &stepBuilder{sc: sc, w: w, names: names, urls: map[string]string{}, bodies: map[string][]byte{}}
+	b := &stepBuilder{sc: sc, w: w, names: names, urls: map[string]string{}, grants: map[string]string{}, bodies: map[string][]byte{}}
 	var steps []Step
 	for i := range sc.Steps {
 		st, err := b.step(i, &sc.Steps[i])
@@ -200,6 +200,7 @@ type stepBuilder struct {
 	w      *World
 	names  map[string]string // actor name → ARN
 	urls   map[string]string // presigned URLs by name
+	grants map[string]string // grant ids by name
 	bodies map[string][]byte // bucket/key → what was put
 }
 
@@ -217,6 +218,15 @@ type stepArgs struct {
 	URL     string `yaml:"url"`
 	Call    string `yaml:"call"`
 	Days    int    `yaml:"days"`
+	// kms create-grant / retire-grant / revoke-grant / put-key-policy
+	Grantee    string            `yaml:"grantee"`
+	Retiring   string            `yaml:"retiring-principal"`
+	Operations []string          `yaml:"operations"`
+	Subset     map[string]string `yaml:"encryption-context-subset"`
+	Equals     map[string]string `yaml:"encryption-context-equals"`
+	Grant      string            `yaml:"grant"`
+	Policy     yaml.Node         `yaml:"policy"`
+	Bypass     bool              `yaml:"bypass-lockout-safety-check"`
 }
 
 func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
@@ -380,8 +390,51 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			}
 		case "cancel-key-deletion":
 			st.Do = func(w *World) (string, error) { return "the key is Disabled", w.KMS.CancelKeyDeletion(call, args.Key) }
+		case "create-grant":
+			st.Call += " --grantee-principal " + args.Grantee + " --operations " + strings.Join(args.Operations, " ")
+			st.Do = func(w *World) (string, error) {
+				id, _, err := w.KMS.CreateGrant(call, args.Key, kms.GrantRequest{Grantee: args.Grantee, RetiringPrincipal: args.Retiring,
+					Operations: args.Operations, Name: args.Name, EncryptionContextSubset: args.Subset, EncryptionContextEquals: args.Equals})
+				if err != nil {
+					return "", err
+				}
+				if args.Name != "" {
+					b.grants[args.Name] = id
+				}
+				return "grant " + id[:16] + "...", nil
+			}
+		case "retire-grant", "revoke-grant":
+			st.Call += " --grant " + args.Grant
+			st.Do = func(w *World) (string, error) {
+				id, ok := b.grants[args.Grant]
+				if !ok {
+					return "", fmt.Errorf("%s: no grant named %q (create-grant with name: first)", where, args.Grant)
+				}
+				if args.Call == "retire-grant" {
+					return "the grant is retired", w.KMS.RetireGrant(call, args.Key, id)
+				}
+				return "the grant is revoked", w.KMS.RevokeGrant(call, args.Key, id)
+			}
+		case "put-key-policy":
+			var text []byte
+			if args.Policy.Kind == yaml.ScalarNode {
+				data, err := b.sc.read(filepath.Join(b.sc.dir, args.Policy.Value))
+				if err != nil {
+					return Step{}, fmt.Errorf("%s: failed to read policy: %w", where, err)
+				}
+				text = data
+			} else {
+				var v any
+				if err := args.Policy.Decode(&v); err != nil {
+					return Step{}, fmt.Errorf("%s: policy: %w", where, err)
+				}
+				text, _ = json.Marshal(v)
+			}
+			st.Do = func(w *World) (string, error) {
+				return "the key policy is replaced", w.KMS.PutKeyPolicy(call, args.Key, text, args.Bypass)
+			}
 		default:
-			return Step{}, fmt.Errorf("%s: kms call %q: expected disable-key, enable-key, schedule-key-deletion or cancel-key-deletion", where, args.Call)
+			return Step{}, fmt.Errorf("%s: kms call %q: expected disable-key, enable-key, schedule-key-deletion, cancel-key-deletion, create-grant, retire-grant, revoke-grant or put-key-policy", where, args.Call)
 		}
 	}
 	return st, nil

@@ -13,8 +13,9 @@ Usage: keytrail simulate [SCENARIO] [--seed N] [--trail-out FILE | --trail-dir D
 Runs a scenario file (YAML: account, region, principals with IAM policies, keys with policies
 and aliases, buckets with policies and default encryption, and steps — put, get, head, presign,
 fetch (public, sigv2, $presigned or a URL), kms (disable-key, enable-key, schedule-key-deletion,
-cancel-key-deletion), advance — each with the outcome it expects: ok or an error code). Paths
-in it are relative to the file; see fixtures/scenarios/.
+cancel-key-deletion, create-grant, retire-grant, revoke-grant, put-key-policy with the lockout
+safety check), advance — each with the outcome it expects: ok or an error code). Paths in it
+are relative to the file; see fixtures/scenarios/.
 
 With no SCENARIO it replays the S3 SSE-KMS walkthrough of the seed key policy, end to end, on a simulated KMS and
 S3 with real envelope encryption and SigV4: user K puts eiffel.png into kms-bogo-test with
