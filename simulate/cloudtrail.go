@@ -212,7 +212,8 @@ func (r *Recorder) kms(ev kms.Event) {
 		invokedBy, ip, agent = "AWS Internal", "AWS Internal", "AWS Internal"
 	}
 	var params omap
-	for _, name := range []string{"keyId", "encryptionAlgorithm", "encryptionContext", "keySpec", "numberOfBytes", "pendingWindowInDays"} {
+	for _, name := range []string{"pendingWindowInDays", "keyId", "encryptionAlgorithm", "encryptionContext", "keySpec", "numberOfBytes",
+		"granteePrincipal", "operations", "grantId", "policyName", "policy", "bypassPolicyLockoutSafetyCheck"} {
 		if v, ok := ev.Parameters[name]; ok {
 			if name == "encryptionContext" {
 				v = contextJSON(v)
@@ -226,7 +227,17 @@ func (r *Recorder) kms(ev kms.Event) {
 	if code, msg := errorFields(ev.Err); code != "" {
 		rec = append(rec, kv{"errorCode", code}, kv{"errorMessage", msg})
 	}
-	rec = append(rec, kv{"requestParameters", params}, kv{"responseElements", nil})
+	var resp any
+	if ev.Response != nil {
+		var o omap
+		for _, name := range []string{"keyId", "keyState", "deletionDate", "grantId"} {
+			if v, ok := ev.Response[name]; ok {
+				o = append(o, kv{name, v})
+			}
+		}
+		resp = o
+	}
+	rec = append(rec, kv{"requestParameters", params}, kv{"responseElements", resp})
 	if ev.Err == nil && ev.ReadOnly && ev.KeyARN != "" {
 		sum := sha256.Sum256([]byte("material:" + ev.KeyARN))
 		rec = append(rec, kv{"additionalEventData", omap{{"keyMaterialId", hex.EncodeToString(sum[:])}}})
@@ -271,7 +282,7 @@ func (r *Recorder) s3(ev s3.Event) {
 	var resp any
 	if len(ev.Response) > 0 && ev.Err == nil {
 		o := omap{}
-		for _, h := range []string{"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"} {
+		for _, h := range []string{"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-bucket-key-enabled"} {
 			if v := ev.Response[h]; v != "" {
 				o = append(o, kv{h, v})
 			}

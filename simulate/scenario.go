@@ -55,6 +55,7 @@ type bucketSpec struct {
 	Policy     yaml.Node `yaml:"policy"`
 	DefaultSSE string    `yaml:"default-sse"`
 	DefaultKey string    `yaml:"default-kms-key"`
+	BucketKey  bool      `yaml:"bucket-key"`
 }
 
 // LoadScenario reads a scenario from a file system (the embedded fixtures); paths in it are
@@ -179,7 +180,7 @@ func (sc *Scenario) Build(seed uint64) (*World, []Step, error) {
 		if acct == "" {
 			acct = sc.Account
 		}
-		if err := w.S3.CreateBucket(&s3.Bucket{Name: b.Name, Account: acct, Policy: pol, DefaultSSE: b.DefaultSSE, DefaultKMSKey: b.DefaultKey}); err != nil {
+		if err := w.S3.CreateBucket(&s3.Bucket{Name: b.Name, Account: acct, Policy: pol, DefaultSSE: b.DefaultSSE, DefaultKMSKey: b.DefaultKey, BucketKey: b.BucketKey}); err != nil {
 			return nil, nil, fmt.Errorf("%s: buckets[%d]: %w", sc.file, i, err)
 		}
 	}
@@ -206,18 +207,19 @@ type stepBuilder struct {
 
 // stepArgs are the fields a step action may take.
 type stepArgs struct {
-	As      string `yaml:"as"`
-	Bucket  string `yaml:"bucket"`
-	Key     string `yaml:"key"`
-	Body    string `yaml:"body"`
-	Size    int    `yaml:"size"`
-	SSE     string `yaml:"sse"`
-	KMSKey  string `yaml:"kms-key"`
-	Expires int    `yaml:"expires"`
-	Name    string `yaml:"name"`
-	URL     string `yaml:"url"`
-	Call    string `yaml:"call"`
-	Days    int    `yaml:"days"`
+	As        string `yaml:"as"`
+	Bucket    string `yaml:"bucket"`
+	Key       string `yaml:"key"`
+	Body      string `yaml:"body"`
+	Size      int    `yaml:"size"`
+	SSE       string `yaml:"sse"`
+	KMSKey    string `yaml:"kms-key"`
+	Expires   int    `yaml:"expires"`
+	BucketKey *bool  `yaml:"bucket-key"`
+	Name      string `yaml:"name"`
+	URL       string `yaml:"url"`
+	Call      string `yaml:"call"`
+	Days      int    `yaml:"days"`
 	// kms create-grant / retire-grant / revoke-grant / put-key-policy
 	Grantee    string            `yaml:"grantee"`
 	Retiring   string            `yaml:"retiring-principal"`
@@ -307,13 +309,17 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			st.Call += " --sse-kms-key-id " + args.KMSKey
 		}
 		st.Do = func(w *World) (string, error) {
-			r, err := w.S3.PutObject(signed, args.Bucket, args.Key, bytes.NewReader(body), s3.PutOptions{SSE: args.SSE, KMSKeyID: args.KMSKey})
+			r, err := w.S3.PutObject(signed, args.Bucket, args.Key, bytes.NewReader(body), s3.PutOptions{SSE: args.SSE, KMSKeyID: args.KMSKey, BucketKey: args.BucketKey})
 			if err != nil {
 				return "", err
 			}
 			b.bodies[obj] = body
 			if r.KMSKeyID != "" {
-				return fmt.Sprintf("%d bytes, SSE %s with %s", len(body), r.SSE, r.KMSKeyID), nil
+				bk := ""
+				if r.BucketKey {
+					bk = " (bucket key)"
+				}
+				return fmt.Sprintf("%d bytes, SSE %s with %s%s", len(body), r.SSE, r.KMSKeyID, bk), nil
 			}
 			return fmt.Sprintf("%d bytes, SSE %s", len(body), r.SSE), nil
 		}

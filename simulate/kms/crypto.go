@@ -148,7 +148,10 @@ func (k *KMS) GenerateDataKey(c Call, ref string, ec map[string]string, keySpec 
 }
 
 // Encrypt encrypts up to 4,096 bytes under the key with the context.
-func (k *KMS) Encrypt(c Call, ref string, plaintext []byte, ec map[string]string) ([]byte, string, error) {
+func (k *KMS) Encrypt(c Call, ref string, plaintext []byte, ec map[string]string) (blob []byte, keyARN string, err error) {
+	defer func() {
+		k.emit(Event{Call: c, Name: "Encrypt", KeyARN: keyARN, Parameters: map[string]any{"keyId": ref, "encryptionAlgorithm": "SYMMETRIC_DEFAULT", "encryptionContext": ec}, Err: err, ReadOnly: true})
+	}()
 	if len(plaintext) == 0 || len(plaintext) > 4096 {
 		return nil, "", errorf("ValidationException", "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096")
 	}
@@ -156,14 +159,15 @@ func (k *KMS) Encrypt(c Call, ref string, plaintext []byte, ec map[string]string
 	if err != nil {
 		return nil, "", err
 	}
+	keyARN = key.ARN
 	if err := k.authorize(c, "kms:Encrypt", key, ec); err != nil {
-		return nil, "", err
+		return nil, keyARN, err
 	}
 	if err := usable(key); err != nil {
-		return nil, "", err
+		return nil, keyARN, err
 	}
-	blob, err := k.seal(key, plaintext, ec)
-	return blob, key.ARN, err
+	blob, err = k.seal(key, plaintext, ec)
+	return blob, keyARN, err
 }
 
 // Decrypt decrypts a blob with the context. keyRef is optional; when given it must name the

@@ -344,11 +344,21 @@ func (k *KMS) SetState(c Call, ref string, enabled bool) (err error) {
 }
 
 // ScheduleKeyDeletion puts a key in PendingDeletion for 7 to 30 days.
-func (k *KMS) ScheduleKeyDeletion(c Call, ref string, days int) (time.Time, error) {
+func (k *KMS) ScheduleKeyDeletion(c Call, ref string, days int) (when time.Time, err error) {
+	var arn string
+	defer func() {
+		ev := Event{Call: c, Name: "ScheduleKeyDeletion", KeyARN: arn, Parameters: map[string]any{"pendingWindowInDays": days, "keyId": ref}, Err: err}
+		if err == nil {
+			// KMS formats dates in responseElements its own way: "Apr 12, 2021 6:58:30 PM".
+			ev.Response = map[string]any{"keyId": arn, "keyState": string(PendingDeletion), "deletionDate": when.UTC().Format("Jan 2, 2006 3:04:05 PM")}
+		}
+		k.emit(ev)
+	}()
 	key, err := k.lookup(ref)
 	if err != nil {
 		return time.Time{}, err
 	}
+	arn = key.ARN
 	if days < 7 || days > 30 {
 		return time.Time{}, errorf("ValidationException", "1 validation error detected: Value '%d' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 30 and greater than or equal to 7", days)
 	}
@@ -363,11 +373,20 @@ func (k *KMS) ScheduleKeyDeletion(c Call, ref string, days int) (time.Time, erro
 }
 
 // CancelKeyDeletion returns a key pending deletion to Disabled, as KMS does.
-func (k *KMS) CancelKeyDeletion(c Call, ref string) error {
+func (k *KMS) CancelKeyDeletion(c Call, ref string) (err error) {
+	var arn string
+	defer func() {
+		ev := Event{Call: c, Name: "CancelKeyDeletion", KeyARN: arn, Parameters: map[string]any{"keyId": ref}, Err: err}
+		if err == nil {
+			ev.Response = map[string]any{"keyId": arn}
+		}
+		k.emit(ev)
+	}()
 	key, err := k.lookup(ref)
 	if err != nil {
 		return err
 	}
+	arn = key.ARN
 	if err := k.authorize(c, "kms:CancelKeyDeletion", key, nil); err != nil {
 		return err
 	}

@@ -7,9 +7,12 @@ package s3
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/keytrail/keytrail/policy"
 	"github.com/keytrail/keytrail/simulate/envelope"
@@ -30,21 +33,25 @@ type Bucket struct {
 	// DefaultKMSKey ("" for the account's aws/s3 key).
 	DefaultSSE    string
 	DefaultKMSKey string
-	objects       map[string]*object
-	s3Key         []byte // the bucket's SSE-S3 key (S3-managed)
+	// BucketKey enables S3 Bucket Keys for SSE-KMS by default (a PutObject header overrides it).
+	BucketKey bool
+	objects   map[string]*object
+	s3Key     []byte // the bucket's SSE-S3 key (S3-managed)
 }
 
 // ARN is the bucket's ARN.
 func (b *Bucket) ARN() string { return "arn:aws:s3:::" + b.Name }
 
 type object struct {
-	sealed   []byte
-	blob     []byte // the data key encrypted by KMS (SSE-KMS)
-	sse      string
-	keyARN   string
-	context  map[string]string
-	size     int64
-	metadata map[string]string
+	sealed    []byte
+	blob      []byte // the data key (or, with a bucket key, the bucket key) encrypted by KMS
+	bucketKey bool
+	salt      []byte // with a bucket key: the object key is HMAC(bucket key, object ARN ‖ salt)
+	sse       string
+	keyARN    string
+	context   map[string]string
+	size      int64
+	metadata  map[string]string
 }
 
 // Request is who calls S3 and how.
@@ -83,6 +90,19 @@ type S3 struct {
 	// OnCall, when set, is told of every object API call as it completes (CloudTrail data events).
 	OnCall  func(Event)
 	buckets map[string]*Bucket
+	// bucketKeys caches plaintext bucket keys by bucket, KMS key and requester, for
+	// BucketKeyTTL of the KMS clock; they are zeroed when they expire.
+	bucketKeys map[string]*cachedKey
+}
+
+// BucketKeyTTL is how long S3 reuses a bucket-level key before asking KMS again.
+const BucketKeyTTL = time.Hour
+
+type cachedKey struct {
+	plain   []byte
+	blob    []byte
+	keyARN  string
+	expires time.Time
 }
 
 // Event is one completed S3 object call.
@@ -112,7 +132,7 @@ func New(region string, k *kms.KMS, ids Identities, rnd io.Reader) *S3 {
 	if rnd == nil {
 		rnd = rand.Reader
 	}
-	return &S3{Region: region, KMS: k, Identities: ids, Rand: rnd, buckets: map[string]*Bucket{}}
+	return &S3{Region: region, KMS: k, Identities: ids, Rand: rnd, buckets: map[string]*Bucket{}, bucketKeys: map[string]*cachedKey{}}
 }
 
 // CreateBucket adds a bucket.
@@ -205,13 +225,52 @@ type PutOptions struct {
 	SSE      string            // x-amz-server-side-encryption: "" (bucket default), AES256 or aws:kms
 	KMSKeyID string            // x-amz-server-side-encryption-aws-kms-key-id: id, ARN or alias
 	Context  map[string]string // x-amz-server-side-encryption-context (merged with aws:s3:arn)
-	Metadata map[string]string
+	// BucketKey is x-amz-server-side-encryption-bucket-key-enabled; nil: the bucket's setting.
+	BucketKey *bool
+	Metadata  map[string]string
 }
 
 // PutResult is what PutObject's response headers say.
 type PutResult struct {
-	SSE      string
-	KMSKeyID string // always the full key ARN, as S3 returns it
+	SSE       string
+	KMSKeyID  string // always the full key ARN, as S3 returns it
+	BucketKey bool   // x-amz-server-side-encryption-bucket-key-enabled
+}
+
+func (s *S3) now() time.Time {
+	if s.KMS != nil && s.KMS.Now != nil {
+		return s.KMS.Now()
+	}
+	return time.Now()
+}
+
+// bucketKey returns the requester's bucket-level key for a bucket and KMS key, asking KMS
+// (GenerateDataKey, context: the bucket ARN) when none is cached or it expired.
+func (s *S3) bucketKey(r Request, b *Bucket, ref string, ctx map[string]string) (*cachedKey, error) {
+	id := b.Name + "|" + ref + "|" + r.Caller.ARN
+	if c := s.bucketKeys[id]; c != nil {
+		if s.now().Before(c.expires) {
+			return c, nil
+		}
+		clear(c.plain)
+		delete(s.bucketKeys, id)
+	}
+	dk, err := s.KMS.GenerateDataKey(s.kmsCall(r), ref, ctx, "AES_256", 0)
+	if err != nil {
+		return nil, err
+	}
+	c := &cachedKey{plain: dk.Plaintext, blob: dk.CiphertextBlob, keyARN: dk.KeyARN, expires: s.now().Add(BucketKeyTTL)}
+	s.bucketKeys[id] = c
+	s.bucketKeys[b.Name+"|"+dk.KeyARN+"|"+r.Caller.ARN] = c
+	return c, nil
+}
+
+// objectKey derives an object's data key from a bucket key.
+func objectKey(bucketKey []byte, objARN string, salt []byte) []byte {
+	m := hmac.New(sha256.New, bucketKey)
+	m.Write([]byte(objARN))
+	m.Write(salt)
+	return m.Sum(nil)
 }
 
 // requiresSigV4 is S3's message for SSE-KMS requests not signed with SigV4 (the seed's).
@@ -232,6 +291,9 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 			ev.Response = map[string]string{"x-amz-server-side-encryption": res.SSE}
 			if res.KMSKeyID != "" {
 				ev.Response["x-amz-server-side-encryption-aws-kms-key-id"] = res.KMSKeyID
+			}
+			if res.BucketKey {
+				ev.Response["x-amz-server-side-encryption-bucket-key-enabled"] = "true"
 			}
 			ev.SSEApplied = map[string]string{SSEKMS: "SSE_KMS", SSES3: "SSE_S3"}[res.SSE]
 			if o.SSE == "" {
@@ -271,16 +333,36 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 		if ref == "" {
 			ref = "alias/aws/s3"
 		}
-		obj.context = map[string]string{"aws:s3:arn": b.ARN() + "/" + key}
+		obj.bucketKey = b.BucketKey
+		if o.BucketKey != nil {
+			obj.bucketKey = *o.BucketKey
+		}
+		arn := b.ARN() + "/" + key
+		if obj.bucketKey {
+			arn = b.ARN() // with a bucket key, the encryption context is the bucket's ARN
+		}
+		obj.context = map[string]string{"aws:s3:arn": arn}
 		for k, v := range o.Context {
 			obj.context[k] = v
 		}
-		dk, err := s.KMS.GenerateDataKey(s.kmsCall(r), ref, obj.context, "AES_256", 0)
-		if err != nil {
-			return nil, kmsError(err)
+		if obj.bucketKey {
+			bk, err := s.bucketKey(r, b, ref, obj.context)
+			if err != nil {
+				return nil, kmsError(err)
+			}
+			obj.salt = make([]byte, 16)
+			io.ReadFull(s.Rand, obj.salt)
+			dataKey = objectKey(bk.plain, b.ARN()+"/"+key, obj.salt)
+			defer clear(dataKey)
+			obj.blob, obj.keyARN = bk.blob, bk.keyARN
+		} else {
+			dk, err := s.KMS.GenerateDataKey(s.kmsCall(r), ref, obj.context, "AES_256", 0)
+			if err != nil {
+				return nil, kmsError(err)
+			}
+			defer dk.Zero()
+			dataKey, obj.blob, obj.keyARN = dk.Plaintext, dk.CiphertextBlob, dk.KeyARN
 		}
-		defer dk.Zero()
-		dataKey, obj.blob, obj.keyARN = dk.Plaintext, dk.CiphertextBlob, dk.KeyARN
 	} else {
 		dataKey = b.s3Key
 	}
@@ -299,7 +381,7 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 	obj.sealed, obj.size = sealed.Bytes(), n
 	ev.BytesIn = n
 	b.objects[key] = obj
-	return &PutResult{SSE: sse, KMSKeyID: obj.keyARN}, nil
+	return &PutResult{SSE: sse, KMSKeyID: obj.keyARN, BucketKey: obj.bucketKey}, nil
 }
 
 // GetResult describes a fetched object.
@@ -327,7 +409,21 @@ func (s *S3) GetObject(r Request, bucket, key string, w io.Writer) (res *GetResu
 		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
 	}
 	dataKey := b.s3Key
-	if obj.sse == SSEKMS {
+	switch {
+	case obj.sse == SSEKMS && obj.bucketKey:
+		id := b.Name + "|" + obj.keyARN + "|" + r.Caller.ARN
+		c := s.bucketKeys[id]
+		if c == nil || !s.now().Before(c.expires) || !bytes.Equal(c.blob, obj.blob) {
+			pt, _, err := s.KMS.Decrypt(s.kmsCall(r), obj.blob, obj.context, "")
+			if err != nil {
+				return nil, kmsError(err)
+			}
+			c = &cachedKey{plain: pt, blob: obj.blob, keyARN: obj.keyARN, expires: s.now().Add(BucketKeyTTL)}
+			s.bucketKeys[id] = c
+		}
+		dataKey = objectKey(c.plain, b.ARN()+"/"+key, obj.salt)
+		defer clear(dataKey)
+	case obj.sse == SSEKMS:
 		pt, _, err := s.KMS.Decrypt(s.kmsCall(r), obj.blob, obj.context, "")
 		if err != nil {
 			return nil, kmsError(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	mrand "math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,5 +128,47 @@ func TestDefaultEncryption(t *testing.T) {
 	}
 	if _, err := s.HeadObject(signed, "kms-bogo-test", "missing"); s3err(t, err).Code != "NoSuchKey" {
 		t.Errorf("missing key: %v", err)
+	}
+}
+
+// TestBucketKey: with S3 Bucket Keys, the KMS calls use the bucket's ARN as encryption context
+// and S3 reuses the bucket-level key: one GenerateDataKey for many puts, one Decrypt per
+// requester for many gets, until the key's time is up.
+func TestBucketKey(t *testing.T) {
+	s, k, key := world(t)
+	var calls []string
+	k.OnCall = func(ev kms.Event) {
+		calls = append(calls, ev.Name+" "+ev.Parameters["encryptionContext"].(map[string]string)["aws:s3:arn"])
+	}
+	on := true
+	signed := Request{Caller: principal(t, userK), SigV4: true, HTTPS: true}
+	for _, obj := range []string{"a", "b", "c"} {
+		res, err := s.PutObject(signed, "kms-bogo-test", obj, bytes.NewReader([]byte("data "+obj)), PutOptions{SSE: SSEKMS, KMSKeyID: key.ARN, BucketKey: &on})
+		if err != nil || !res.BucketKey {
+			t.Fatalf("put %s: %+v %v", obj, res, err)
+		}
+	}
+	for _, obj := range []string{"a", "b", "c"} {
+		var out bytes.Buffer
+		if _, err := s.GetObject(signed, "kms-bogo-test", obj, &out); err != nil || out.String() != "data "+obj {
+			t.Fatalf("get %s: %q %v", obj, out.String(), err)
+		}
+	}
+	want := []string{"GenerateDataKey arn:aws:s3:::kms-bogo-test"} // the puts' key serves the gets too
+	if strings.Join(calls, ";") != strings.Join(want, ";") {
+		t.Errorf("KMS calls %v, want %v", calls, want)
+	}
+	// After the bucket key's time, S3 asks KMS again.
+	k.Now = func() time.Time { return time.Date(2026, 11, 29, 14, 0, 0, 0, time.UTC) }
+	var out bytes.Buffer
+	if _, err := s.GetObject(signed, "kms-bogo-test", "a", &out); err != nil {
+		t.Fatal(err)
+	}
+	if calls[len(calls)-1] != "Decrypt arn:aws:s3:::kms-bogo-test" {
+		t.Errorf("after the TTL: %v", calls)
+	}
+	// Bob, another requester, is checked by KMS himself (and has no kms:Decrypt).
+	if _, err := s.GetObject(Request{Caller: principal(t, bob), SigV4: true, HTTPS: true}, "kms-bogo-test", "a", &out); s3err(t, err).Code != "AccessDenied" {
+		t.Errorf("Bob through a cached bucket key: %v", err)
 	}
 }
