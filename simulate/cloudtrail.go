@@ -213,9 +213,10 @@ func (r *Recorder) kms(ev kms.Event) {
 	}
 	var params omap
 	for _, name := range []string{"pendingWindowInDays", "keyId", "encryptionAlgorithm", "encryptionContext", "keySpec", "numberOfBytes",
-		"granteePrincipal", "operations", "grantId", "policyName", "policy", "bypassPolicyLockoutSafetyCheck"} {
+		"granteePrincipal", "operations", "grantId", "policyName", "policy", "bypassPolicyLockoutSafetyCheck",
+		"destinationKeyId", "sourceEncryptionContext", "destinationEncryptionContext"} {
 		if v, ok := ev.Parameters[name]; ok {
-			if name == "encryptionContext" {
+			if strings.HasSuffix(name, "ncryptionContext") {
 				v = contextJSON(v)
 			}
 			params = append(params, kv{name, v})

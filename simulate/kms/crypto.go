@@ -207,3 +207,45 @@ func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) 
 	pt, err = k.open(key, blob, ec)
 	return pt, keyARN, err
 }
+
+// ReEncrypt decrypts a blob under its key and encrypts the plaintext under another key (and
+// context) without returning it: authorized as kms:ReEncryptFrom on the source key and
+// kms:ReEncryptTo on the destination key, as KMS documents.
+func (k *KMS) ReEncrypt(c Call, blob []byte, srcEC map[string]string, destRef string, destEC map[string]string) (out []byte, srcARN, destARN string, err error) {
+	defer func() {
+		k.emit(Event{Call: c, Name: "ReEncrypt", KeyARN: destARN, Parameters: map[string]any{"destinationKeyId": destRef,
+			"sourceEncryptionContext": srcEC, "destinationEncryptionContext": destEC}, Err: err, ReadOnly: true})
+	}()
+	arn, err := parseBlob(blob)
+	if err != nil {
+		return nil, "", "", err
+	}
+	src, err := k.lookup(arn)
+	if err != nil {
+		return nil, "", "", errInvalidCiphertext
+	}
+	srcARN = src.ARN
+	dest, err := k.lookup(destRef)
+	if err != nil {
+		return nil, srcARN, "", err
+	}
+	destARN = dest.ARN
+	if err := k.authorize(c, "kms:ReEncryptFrom", src, srcEC); err != nil {
+		return nil, srcARN, destARN, err
+	}
+	if err := k.authorize(c, "kms:ReEncryptTo", dest, destEC); err != nil {
+		return nil, srcARN, destARN, err
+	}
+	for _, key := range []*Key{src, dest} {
+		if err := usable(key); err != nil {
+			return nil, srcARN, destARN, err
+		}
+	}
+	pt, err := k.open(src, blob, srcEC)
+	if err != nil {
+		return nil, srcARN, destARN, err
+	}
+	defer clear(pt)
+	out, err = k.seal(dest, pt, destEC)
+	return out, srcARN, destARN, err
+}

@@ -154,3 +154,33 @@ func TestErrors(t *testing.T) {
 		t.Errorf("cancel: %v, state %s", err, key.State)
 	}
 }
+
+// TestReEncrypt: ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the
+// destination; the result decrypts under the destination key with the new context only.
+func TestReEncrypt(t *testing.T) {
+	k, key := seedKMS(t, nil)
+	other, err := k.CreateKey("", key.Policy, "other") // the seed policy also lets K use it
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob, _, err := k.Encrypt(call(t, userK), key.ID, []byte("payload"), map[string]string{"a": "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, src, dst, err := k.ReEncrypt(call(t, userK), blob, map[string]string{"a": "1"}, other.ID, map[string]string{"b": "2"})
+	if err != nil || src != key.ARN || dst != other.ARN {
+		t.Fatalf("ReEncrypt: %v %s %s", err, src, dst)
+	}
+	if pt, arn, err := k.Decrypt(call(t, userK), out, map[string]string{"b": "2"}, ""); err != nil || string(pt) != "payload" || arn != other.ARN {
+		t.Errorf("decrypt the re-encrypted blob: %v", err)
+	}
+	if _, _, err := k.Decrypt(call(t, userK), out, map[string]string{"a": "1"}, ""); code(err) != "InvalidCiphertextException" {
+		t.Errorf("old context on the new blob: %v", err)
+	}
+	if _, _, _, err := k.ReEncrypt(call(t, userK), blob, map[string]string{"a": "wrong"}, other.ID, nil); code(err) != "InvalidCiphertextException" {
+		t.Errorf("wrong source context: %v", err)
+	}
+	if _, _, _, err := k.ReEncrypt(call(t, "arn:aws:iam::526262051452:user/Bob"), blob, map[string]string{"a": "1"}, other.ID, nil); code(err) != "AccessDeniedException" {
+		t.Errorf("Bob: %v", err)
+	}
+}
