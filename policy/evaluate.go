@@ -364,8 +364,8 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	p := &e.req.Principal
 	// SCPs limit the IAM users and roles (and root users) of the organization's accounts:
 	// not anonymous callers or AWS service principals, whose Deny statements they cannot
-	// reach either.
-	iam := p.Type != Anonymous && p.Type != Service
+	// reach either. Nor a CloudFront origin access identity, which has no identity policies.
+	iam := p.Type != Anonymous && p.Type != Service && p.Account != "cloudfront"
 	for i := range ls {
 		if i >= lSCP && !iam {
 			continue
@@ -457,7 +457,7 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 		default:
 			implicit(GapNoAllow)
 		}
-	case !iam: // anonymous callers and service principals: only the resource policy can allow
+	case !iam: // anonymous callers, service principals, OAIs: only the resource policy can allow
 		if r&(bAllowExact|bAllowWildcard) != 0 || d.Grant != nil {
 			allow(lResource)
 			return

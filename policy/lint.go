@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/keytrail/keytrail/policy/catalog"
 	"github.com/keytrail/keytrail/policy/internal/jsontree"
@@ -225,6 +226,9 @@ func (l *linter) document(root *jsontree.Node) *lintDoc {
 	refs := statementRefs(nodes)
 	l.invalidCharacters(nodes, refs)
 	sidsSeen := map[string]bool{}
+	if strings.HasPrefix(doc.id, "auto-") {
+		sidsSeen = nil // AWS managed key policies repeat Sids (LINT-CHECKS convention 10)
+	}
 	for i, n := range nodes {
 		st := l.statement(i, n, refs[i], sidsSeen)
 		doc.stmts = append(doc.stmts, st)
@@ -326,7 +330,9 @@ func (l *linter) statement(i int, n *jsontree.Node, ref any, sidsSeen map[string
 			if st.sid != "" && sidsSeen[st.sid] {
 				l.add("duplicate-sid", m.Value.Pos, ref, fmt.Sprintf("Sid %q is used by an earlier statement", st.sid), "give each statement its own Sid")
 			}
-			sidsSeen[st.sid] = true
+			if sidsSeen != nil {
+				sidsSeen[st.sid] = true
+			}
 		}
 	}
 	l.effect(st, el, n)

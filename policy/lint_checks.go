@@ -186,12 +186,26 @@ var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}`)
 
 var formatGlobs sync.Map // ARN format → glob
 
+// segmentPlaceholders never hold a "/": a bucket name, an account, a region.
+var segmentPlaceholders = map[string]bool{
+	"${BucketName}": true, "${Account}": true, "${Region}": true, "${Partition}": true,
+}
+
+// noSlash is the glob rune placeholderGlob writes for a segmentPlaceholders entry:
+// any run of characters other than "/".
+const noSlash = '\x00'
+
 // placeholderGlob turns an ARN format's ${...} placeholders into wildcards (cached).
 func placeholderGlob(format string) string {
 	if g, ok := formatGlobs.Load(format); ok {
 		return g.(string)
 	}
-	g := placeholderRE.ReplaceAllString(format, "*")
+	g := placeholderRE.ReplaceAllStringFunc(format, func(p string) string {
+		if segmentPlaceholders[p] {
+			return string(noSlash)
+		}
+		return "*"
+	})
 	formatGlobs.Store(format, g)
 	return g
 }
@@ -250,6 +264,8 @@ func globOverlap(a, b string) bool {
 			res = true
 		case i < len(a) && a[i] == '*':
 			res = rec(i+1, j) || j < len(b) && rec(i, j+1)
+		case i < len(a) && a[i] == noSlash:
+			res = rec(i+1, j) || j < len(b) && b[j] != '/' && rec(i, j+1)
 		case j < len(b) && b[j] == '*':
 			res = rec(i, j+1) || i < len(a) && rec(i+1, j)
 		case i < len(a) && j < len(b):

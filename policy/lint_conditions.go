@@ -15,7 +15,7 @@ var familyKeyTypes = map[family][]string{
 	famString:           {"String", "ARN"},
 	famStringIgnoreCase: {"String", "ARN"},
 	famStringLike:       {"String", "ARN"},
-	famARN:              {"ARN"},
+	famARN:              {"ARN", "String"},
 	famNumeric:          {"Numeric", "Date"}, // epoch seconds: KMS documents NumericLessThanEquals on kms:ValidTo
 	famDate:             {"Date"},
 	famBool:             {"Bool"},

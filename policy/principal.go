@@ -56,6 +56,10 @@ func ParsePrincipal(s string) (Principal, error) {
 		return Principal{}, fmt.Errorf("invalid principal %q: expected an IAM or STS ARN, a 12-digit account id, a service principal (s3.amazonaws.com) or \"anonymous\"", s)
 	}
 	p := Principal{ARN: s, Partition: parts[1], Account: parts[4], PrincipalARN: s}
+	if isCloudFrontOAI(s) {
+		p.Type, p.Name = User, lastPathElem(parts[5][len("user/"):])
+		return p, nil
+	}
 	if !isAccountID(p.Account) || parts[3] != "" {
 		return Principal{}, fmt.Errorf("invalid principal ARN %q: expected arn:%s:%s::ACCOUNT:... with a 12-digit account", s, parts[1], parts[2])
 	}
@@ -250,6 +254,14 @@ func principalEntryOf(typ, s string) (principalEntry, error) {
 func (p *Principal) ServiceLinked() bool {
 	return (p.Type == Role || p.Type == AssumedRole) &&
 		(strings.Contains(p.ARN, ":role/aws-service-role/") || strings.HasPrefix(p.Name, "AWSServiceRoleFor"))
+}
+
+// isCloudFrontOAI recognizes a CloudFront origin access identity's legacy principal ARN,
+// arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity <id> (S3 bucket policies).
+func isCloudFrontOAI(s string) bool {
+	const mid = ":iam::cloudfront:user/CloudFront Origin Access Identity "
+	i := strings.Index(s, mid)
+	return i > len("arn:") && strings.HasPrefix(s, "arn:") && !strings.Contains(s[4:i], ":") && len(s) > i+len(mid)
 }
 
 // isUniqueID recognizes IAM unique ids (AIDA…, AROA…, AIPA…).

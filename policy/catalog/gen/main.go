@@ -220,7 +220,7 @@ func globalKeys(path string) ([]catalog.Key, error) {
 	return out, nil
 }
 
-var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}`)
+var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}|<[^>]*>`)
 
 // normalizeKey writes every placeholder the same way: "${*}" ("aws:RequestTag/${TagKey}",
 // "aws:PrincipalTag/tag-key" and "kms:EncryptionContext:${EncryptionContextKey}" alike).
