@@ -258,7 +258,7 @@ func (r *Recorder) s3(ev s3.Event) {
 		host = ev.Bucket + ".s3.amazonaws.com"
 	}
 	params := omap{{"bucketName", ev.Bucket}, {"Host", host}, {"key", ev.Key}}
-	for _, h := range []string{"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"} {
+	for _, h := range []string{"x-amz-copy-source", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"} {
 		if v := ev.Headers[h]; v != "" {
 			params = append(params, kv{h, v})
 		}
@@ -296,7 +296,7 @@ func (r *Recorder) s3(ev s3.Event) {
 	}
 	extra = append(extra, kv{"AuthenticationMethod", auth}, kv{"x-amz-id-2", strings.ToLower(r.s3RequestID()) + "="}, kv{"bytesTransferredOut", ev.BytesOut})
 	rec = append(rec, kv{"requestParameters", params}, kv{"responseElements", resp}, kv{"additionalEventData", extra},
-		kv{"requestID", r.s3RequestID()}, kv{"eventID", r.uuid()}, kv{"readOnly", ev.Name != "PutObject"},
+		kv{"requestID", r.s3RequestID()}, kv{"eventID", r.uuid()}, kv{"readOnly", ev.Name == "GetObject" || ev.Name == "HeadObject"},
 		kv{"resources", []omap{{{"type", "AWS::S3::Object"}, {"ARN", "arn:aws:s3:::" + ev.Bucket + "/" + ev.Key}}, {{"accountId", ev.BucketAccount}, {"type", "AWS::S3::Bucket"}, {"ARN", "arn:aws:s3:::" + ev.Bucket}}}},
 		kv{"eventType", "AwsApiCall"}, kv{"managementEvent", false}, kv{"recipientAccountId", ev.BucketAccount}, kv{"eventCategory", "Data"},
 		kv{"tlsDetails", omap{{"tlsVersion", "TLSv1.3"}, {"cipherSuite", "TLS_AES_128_GCM_SHA256"}, {"clientProvidedHostHeader", host}}})

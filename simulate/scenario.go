@@ -219,6 +219,7 @@ type stepArgs struct {
 	Name      string `yaml:"name"`
 	URL       string `yaml:"url"`
 	Call      string `yaml:"call"`
+	From      string `yaml:"from"` // copy: the source, BUCKET/KEY
 	Days      int    `yaml:"days"`
 	// kms create-grant / retire-grant / revoke-grant / put-key-policy
 	Grantee    string            `yaml:"grantee"`
@@ -251,7 +252,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 				return Step{}, fmt.Errorf("%s: advance %q: expected a duration such as 61m", where, v.Value)
 			}
 			action, advance = k, d
-		case "put", "get", "head", "fetch", "presign", "kms":
+		case "put", "copy", "get", "head", "fetch", "presign", "kms":
 			if action != "" {
 				return Step{}, fmt.Errorf("%s: one action per step (%s and %s)", where, action, k)
 			}
@@ -261,11 +262,11 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			}
 			action = k
 		default:
-			return Step{}, fmt.Errorf("%s: unknown field %q (expected put, get, head, fetch, presign, kms, advance, expect)", where, k)
+			return Step{}, fmt.Errorf("%s: unknown field %q (expected put, copy, get, head, fetch, presign, kms, advance, expect)", where, k)
 		}
 	}
 	if action == "" {
-		return Step{}, fmt.Errorf("%s: no action (put, get, head, fetch, presign, kms or advance)", where)
+		return Step{}, fmt.Errorf("%s: no action (put, copy, get, head, fetch, presign, kms or advance)", where)
 	}
 	actor := func() (*Identity, policy.Principal, error) {
 		if args.As == "" || args.As == "anonymous" {
@@ -296,12 +297,19 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 	case "advance":
 		st.Actor, st.Call = "clock", "advance "+advance.String()
 		st.Do = func(w *World) (string, error) { w.Advance(advance); return "now " + w.Now.Format(time.RFC3339), nil }
-	case "put":
+	case "put", "copy":
 		body := []byte(args.Body)
 		if args.Size > 0 {
 			body = bytes.Repeat([]byte("keytrail "), args.Size/9+1)[:args.Size]
 		}
+		opts := s3.PutOptions{SSE: args.SSE, KMSKeyID: args.KMSKey, BucketKey: args.BucketKey}
 		st.Call = fmt.Sprintf("PutObject s3://%s", obj)
+		if action == "copy" {
+			if !strings.Contains(args.From, "/") {
+				return Step{}, fmt.Errorf("%s: copy: from: expected the source as BUCKET/KEY", where)
+			}
+			st.Call = fmt.Sprintf("CopyObject s3://%s to s3://%s", args.From, obj)
+		}
 		if args.SSE != "" {
 			st.Call += " --sse " + args.SSE
 		}
@@ -309,7 +317,15 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			st.Call += " --sse-kms-key-id " + args.KMSKey
 		}
 		st.Do = func(w *World) (string, error) {
-			r, err := w.S3.PutObject(signed, args.Bucket, args.Key, bytes.NewReader(body), s3.PutOptions{SSE: args.SSE, KMSKeyID: args.KMSKey, BucketKey: args.BucketKey})
+			var r *s3.PutResult
+			var err error
+			if action == "copy" {
+				src, srcKey, _ := strings.Cut(args.From, "/")
+				r, err = w.S3.CopyObject(signed, src, srcKey, args.Bucket, args.Key, opts)
+				body = b.bodies[args.From]
+			} else {
+				r, err = w.S3.PutObject(signed, args.Bucket, args.Key, bytes.NewReader(body), opts)
+			}
 			if err != nil {
 				return "", err
 			}

@@ -278,33 +278,49 @@ const requiresSigV4 = "Requests specifying Server Side Encryption with AWS KMS m
 
 // PutObject stores an object, encrypted as asked or by the bucket's default.
 func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptions) (res *PutResult, err error) {
-	ev := Event{Request: r, Name: "PutObject", Bucket: bucket, Key: key, Headers: map[string]string{}}
+	ev := putEvent("PutObject", r, bucket, key, o)
+	defer func() { s.emitPut(&ev, o, res, err) }()
+	res, ev.BytesIn, err = s.store(r, bucket, key, body, o)
+	return res, err
+}
+
+// putEvent starts the event of a call that writes an object, with its SSE request headers.
+func putEvent(name string, r Request, bucket, key string, o PutOptions) Event {
+	ev := Event{Request: r, Name: name, Bucket: bucket, Key: key, Headers: map[string]string{}}
 	if o.SSE != "" {
 		ev.Headers["x-amz-server-side-encryption"] = o.SSE
 	}
 	if o.KMSKeyID != "" {
 		ev.Headers["x-amz-server-side-encryption-aws-kms-key-id"] = o.KMSKeyID
 	}
-	defer func() {
-		ev.Err = err
-		if res != nil {
-			ev.Response = map[string]string{"x-amz-server-side-encryption": res.SSE}
-			if res.KMSKeyID != "" {
-				ev.Response["x-amz-server-side-encryption-aws-kms-key-id"] = res.KMSKeyID
-			}
-			if res.BucketKey {
-				ev.Response["x-amz-server-side-encryption-bucket-key-enabled"] = "true"
-			}
-			ev.SSEApplied = map[string]string{SSEKMS: "SSE_KMS", SSES3: "SSE_S3"}[res.SSE]
-			if o.SSE == "" {
-				ev.SSEApplied = "Default_" + ev.SSEApplied
-			}
+	return ev
+}
+
+// emitPut completes a writing call's event with its SSE response headers and emits it.
+func (s *S3) emitPut(ev *Event, o PutOptions, res *PutResult, err error) {
+	ev.Err = err
+	if res != nil {
+		ev.Response = map[string]string{"x-amz-server-side-encryption": res.SSE}
+		if res.KMSKeyID != "" {
+			ev.Response["x-amz-server-side-encryption-aws-kms-key-id"] = res.KMSKeyID
 		}
-		s.emit(ev)
-	}()
+		if res.BucketKey {
+			ev.Response["x-amz-server-side-encryption-bucket-key-enabled"] = "true"
+		}
+		ev.SSEApplied = map[string]string{SSEKMS: "SSE_KMS", SSES3: "SSE_S3"}[res.SSE]
+		if o.SSE == "" {
+			ev.SSEApplied = "Default_" + ev.SSEApplied
+		}
+	}
+	s.emit(*ev)
+}
+
+// store authorizes s3:PutObject, encrypts body as o asks (or the bucket's default) and stores
+// it; it returns the plaintext size.
+func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) (*PutResult, int64, error) {
 	b, err := s.bucket(bucket)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	sse := o.SSE
 	if sse == "" {
@@ -315,16 +331,16 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 	}
 	switch {
 	case sse != SSES3 && sse != SSEKMS:
-		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: "The encryption method specified is not supported"}
+		return nil, 0, &Error{Status: 400, Code: "InvalidArgument", Message: "The encryption method specified is not supported"}
 	case sse == SSES3 && o.KMSKeyID != "":
-		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms"}
+		return nil, 0, &Error{Status: 400, Code: "InvalidArgument", Message: "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms"}
 	case sse == SSEKMS && !r.SigV4:
-		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
+		return nil, 0, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
 	case sse == SSEKMS && !r.HTTPS:
-		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: "Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection."}
+		return nil, 0, &Error{Status: 400, Code: "InvalidArgument", Message: "Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection."}
 	}
 	if err := s.authorize(r, "s3:PutObject", b, key); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	obj := &object{sse: sse, metadata: o.Metadata}
 	var dataKey []byte
@@ -348,7 +364,7 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 		if obj.bucketKey {
 			bk, err := s.bucketKey(r, b, ref, obj.context)
 			if err != nil {
-				return nil, kmsError(err)
+				return nil, 0, kmsError(err)
 			}
 			obj.salt = make([]byte, 16)
 			io.ReadFull(s.Rand, obj.salt)
@@ -358,7 +374,7 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 		} else {
 			dk, err := s.KMS.GenerateDataKey(s.kmsCall(r), ref, obj.context, "AES_256", 0)
 			if err != nil {
-				return nil, kmsError(err)
+				return nil, 0, kmsError(err)
 			}
 			defer dk.Zero()
 			dataKey, obj.blob, obj.keyARN = dk.Plaintext, dk.CiphertextBlob, dk.KeyARN
@@ -369,19 +385,18 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 	var sealed bytes.Buffer
 	w, err := envelope.NewWriter(&sealed, dataKey, s.Rand, []byte(b.ARN()+"/"+key))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	n, err := io.Copy(w, body)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := w.Close(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	obj.sealed, obj.size = sealed.Bytes(), n
-	ev.BytesIn = n
 	b.objects[key] = obj
-	return &PutResult{SSE: sse, KMSKeyID: obj.keyARN, BucketKey: obj.bucketKey}, nil
+	return &PutResult{SSE: sse, KMSKeyID: obj.keyARN, BucketKey: obj.bucketKey}, n, nil
 }
 
 // GetResult describes a fetched object.
@@ -405,6 +420,20 @@ func (s *S3) GetObject(r Request, bucket, key string, w io.Writer) (res *GetResu
 	if err != nil {
 		return nil, err
 	}
+	plain, err := s.open(r, b, key, obj)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plain)
+	if _, err := w.Write(plain); err != nil {
+		return nil, err
+	}
+	return &GetResult{SSE: obj.sse, KMSKeyID: obj.keyARN, Size: obj.size}, nil
+}
+
+// open decrypts an object for r (KMS Decrypt as the caller for SSE-KMS) and authenticates all
+// of it before returning the plaintext, which the caller clears.
+func (s *S3) open(r Request, b *Bucket, key string, obj *object) ([]byte, error) {
 	if obj.sse == SSEKMS && !r.SigV4 {
 		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
 	}
@@ -436,11 +465,7 @@ func (s *S3) GetObject(r Request, bucket, key string, w io.Writer) (res *GetResu
 	if err != nil {
 		return nil, &Error{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again."}
 	}
-	defer clear(plain)
-	if _, err := w.Write(plain); err != nil {
-		return nil, err
-	}
-	return &GetResult{SSE: obj.sse, KMSKeyID: obj.keyARN, Size: obj.size}, nil
+	return plain, nil
 }
 
 // HeadObject returns an object's metadata (no KMS call).
