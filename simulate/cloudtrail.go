@@ -258,6 +258,14 @@ func (r *Recorder) s3(ev s3.Event) {
 		host = ev.Bucket + ".s3.amazonaws.com"
 	}
 	params := omap{{"bucketName", ev.Bucket}, {"Host", host}, {"key", ev.Key}}
+	switch {
+	case ev.Name == "CreateMultipartUpload":
+		params = append(params, kv{"uploads", ""})
+	case ev.PartNumber > 0:
+		params = append(params, kv{"partNumber", strconv.Itoa(ev.PartNumber)}, kv{"uploadId", ev.UploadID})
+	case ev.UploadID != "":
+		params = append(params, kv{"uploadId", ev.UploadID})
+	}
 	for _, h := range []string{"x-amz-copy-source", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"} {
 		if v := ev.Headers[h]; v != "" {
 			params = append(params, kv{h, v})

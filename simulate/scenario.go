@@ -219,7 +219,8 @@ type stepArgs struct {
 	Name      string `yaml:"name"`
 	URL       string `yaml:"url"`
 	Call      string `yaml:"call"`
-	From      string `yaml:"from"` // copy: the source, BUCKET/KEY
+	From      string `yaml:"from"`      // copy: the source, BUCKET/KEY
+	PartSize  int    `yaml:"part-size"` // multipart: bytes per part (default 5 MiB)
 	Days      int    `yaml:"days"`
 	// kms create-grant / retire-grant / revoke-grant / put-key-policy
 	Grantee    string            `yaml:"grantee"`
@@ -252,7 +253,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 				return Step{}, fmt.Errorf("%s: advance %q: expected a duration such as 61m", where, v.Value)
 			}
 			action, advance = k, d
-		case "put", "copy", "get", "head", "fetch", "presign", "kms":
+		case "put", "copy", "multipart", "get", "head", "fetch", "presign", "kms":
 			if action != "" {
 				return Step{}, fmt.Errorf("%s: one action per step (%s and %s)", where, action, k)
 			}
@@ -262,11 +263,11 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			}
 			action = k
 		default:
-			return Step{}, fmt.Errorf("%s: unknown field %q (expected put, copy, get, head, fetch, presign, kms, advance, expect)", where, k)
+			return Step{}, fmt.Errorf("%s: unknown field %q (expected put, copy, multipart, get, head, fetch, presign, kms, advance, expect)", where, k)
 		}
 	}
 	if action == "" {
-		return Step{}, fmt.Errorf("%s: no action (put, copy, get, head, fetch, presign, kms or advance)", where)
+		return Step{}, fmt.Errorf("%s: no action (put, copy, multipart, get, head, fetch, presign, kms or advance)", where)
 	}
 	actor := func() (*Identity, policy.Principal, error) {
 		if args.As == "" || args.As == "anonymous" {
@@ -297,7 +298,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 	case "advance":
 		st.Actor, st.Call = "clock", "advance "+advance.String()
 		st.Do = func(w *World) (string, error) { w.Advance(advance); return "now " + w.Now.Format(time.RFC3339), nil }
-	case "put", "copy":
+	case "put", "copy", "multipart":
 		body := []byte(args.Body)
 		if args.Size > 0 {
 			body = bytes.Repeat([]byte("keytrail "), args.Size/9+1)[:args.Size]
@@ -310,6 +311,9 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			}
 			st.Call = fmt.Sprintf("CopyObject s3://%s to s3://%s", args.From, obj)
 		}
+		if action == "multipart" {
+			st.Call = fmt.Sprintf("multipart upload s3://%s", obj)
+		}
 		if args.SSE != "" {
 			st.Call += " --sse " + args.SSE
 		}
@@ -319,11 +323,14 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 		st.Do = func(w *World) (string, error) {
 			var r *s3.PutResult
 			var err error
-			if action == "copy" {
+			switch action {
+			case "copy":
 				src, srcKey, _ := strings.Cut(args.From, "/")
 				r, err = w.S3.CopyObject(signed, src, srcKey, args.Bucket, args.Key, opts)
 				body = b.bodies[args.From]
-			} else {
+			case "multipart":
+				r, err = multipart(w.S3, signed, args.Bucket, args.Key, body, args.PartSize, opts)
+			default:
 				r, err = w.S3.PutObject(signed, args.Bucket, args.Key, bytes.NewReader(body), opts)
 			}
 			if err != nil {
@@ -497,4 +504,23 @@ func (b *stepBuilder) check(obj string, got []byte, r *s3.GetResult) (string, er
 		return fmt.Sprintf("%d bytes, SSE %s with %s", r.Size, r.SSE, r.KMSKeyID), nil
 	}
 	return fmt.Sprintf("%d bytes, SSE %s", r.Size, r.SSE), nil
+}
+
+// multipart uploads body in parts of partSize bytes (default s3.MinPartSize).
+func multipart(s *s3.S3, r s3.Request, bucket, key string, body []byte, partSize int, o s3.PutOptions) (*s3.PutResult, error) {
+	if partSize <= 0 {
+		partSize = s3.MinPartSize
+	}
+	id, _, err := s.CreateMultipartUpload(r, bucket, key, o)
+	if err != nil {
+		return nil, err
+	}
+	for n := 1; len(body) > 0 || n == 1; n++ {
+		part := body[:min(partSize, len(body))]
+		body = body[len(part):]
+		if _, err := s.UploadPart(r, bucket, key, id, n, bytes.NewReader(part)); err != nil {
+			return nil, err
+		}
+	}
+	return s.CompleteMultipartUpload(r, bucket, key, id)
 }

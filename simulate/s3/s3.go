@@ -1,15 +1,13 @@
 // Package s3 simulates S3 objects under server-side encryption for keytrail: buckets with an
-// owner, a bucket policy and default encryption; PutObject, GetObject and HeadObject with the
-// SSE-KMS headers; S3 calling KMS as the caller (kms:ViaService s3.REGION.amazonaws.com,
+// owner, a bucket policy and default encryption; PutObject, GetObject, HeadObject, CopyObject and
+// multipart uploads with the SSE-KMS headers; S3 calling KMS as the caller (kms:ViaService s3.REGION.amazonaws.com,
 // encryption context aws:s3:arn); objects sealed with the envelope; and the errors S3 returns.
 // Every call is authorized by policy.Evaluate.
 package s3
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"time"
@@ -44,7 +42,9 @@ func (b *Bucket) ARN() string { return "arn:aws:s3:::" + b.Name }
 
 type object struct {
 	sealed    []byte
-	blob      []byte // the data key (or, with a bucket key, the bucket key) encrypted by KMS
+	parts     [][]byte // a multipart upload's parts, each sealed on its own (sealed is then nil)
+	partNums  []int    // their part numbers, which their sealing binds
+	blob      []byte   // the data key (or, with a bucket key, the bucket key) encrypted by KMS
 	bucketKey bool
 	salt      []byte // with a bucket key: the object key is HMAC(bucket key, object ARN ‖ salt)
 	sse       string
@@ -93,6 +93,7 @@ type S3 struct {
 	// bucketKeys caches plaintext bucket keys by bucket, KMS key and requester, for
 	// BucketKeyTTL of the KMS clock; they are zeroed when they expire.
 	bucketKeys map[string]*cachedKey
+	uploads    map[string]*upload // multipart uploads in progress, by upload id
 }
 
 // BucketKeyTTL is how long S3 reuses a bucket-level key before asking KMS again.
@@ -115,6 +116,8 @@ type Event struct {
 	Response          map[string]string // SSE response headers
 	SSEApplied        string            // SSE_KMS, SSE_S3, Default_SSE_KMS, Default_SSE_S3
 	BytesIn, BytesOut int64
+	UploadID          string // multipart calls
+	PartNumber        int    // UploadPart
 	Err               error
 }
 
@@ -132,7 +135,7 @@ func New(region string, k *kms.KMS, ids Identities, rnd io.Reader) *S3 {
 	if rnd == nil {
 		rnd = rand.Reader
 	}
-	return &S3{Region: region, KMS: k, Identities: ids, Rand: rnd, buckets: map[string]*Bucket{}, bucketKeys: map[string]*cachedKey{}}
+	return &S3{Region: region, KMS: k, Identities: ids, Rand: rnd, buckets: map[string]*Bucket{}, bucketKeys: map[string]*cachedKey{}, uploads: map[string]*upload{}}
 }
 
 // CreateBucket adds a bucket.
@@ -244,35 +247,6 @@ func (s *S3) now() time.Time {
 	return time.Now()
 }
 
-// bucketKey returns the requester's bucket-level key for a bucket and KMS key, asking KMS
-// (GenerateDataKey, context: the bucket ARN) when none is cached or it expired.
-func (s *S3) bucketKey(r Request, b *Bucket, ref string, ctx map[string]string) (*cachedKey, error) {
-	id := b.Name + "|" + ref + "|" + r.Caller.ARN
-	if c := s.bucketKeys[id]; c != nil {
-		if s.now().Before(c.expires) {
-			return c, nil
-		}
-		clear(c.plain)
-		delete(s.bucketKeys, id)
-	}
-	dk, err := s.KMS.GenerateDataKey(s.kmsCall(r), ref, ctx, "AES_256", 0)
-	if err != nil {
-		return nil, err
-	}
-	c := &cachedKey{plain: dk.Plaintext, blob: dk.CiphertextBlob, keyARN: dk.KeyARN, expires: s.now().Add(BucketKeyTTL)}
-	s.bucketKeys[id] = c
-	s.bucketKeys[b.Name+"|"+dk.KeyARN+"|"+r.Caller.ARN] = c
-	return c, nil
-}
-
-// objectKey derives an object's data key from a bucket key.
-func objectKey(bucketKey []byte, objARN string, salt []byte) []byte {
-	m := hmac.New(sha256.New, bucketKey)
-	m.Write([]byte(objARN))
-	m.Write(salt)
-	return m.Sum(nil)
-}
-
 // requiresSigV4 is S3's message for SSE-KMS requests not signed with SigV4 (the seed's).
 const requiresSigV4 = "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4."
 
@@ -318,72 +292,24 @@ func (s *S3) emitPut(ev *Event, o PutOptions, res *PutResult, err error) {
 // store authorizes s3:PutObject, encrypts body as o asks (or the bucket's default) and stores
 // it; it returns the plaintext size.
 func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) (*PutResult, int64, error) {
-	b, err := s.bucket(bucket)
+	b, obj, dataKey, err := s.begin(r, bucket, key, o)
 	if err != nil {
 		return nil, 0, err
 	}
-	sse := o.SSE
-	if sse == "" {
-		sse = b.DefaultSSE
-		if o.KMSKeyID == "" && sse == SSEKMS {
-			o.KMSKeyID = b.DefaultKMSKey
-		}
-	}
-	switch {
-	case sse != SSES3 && sse != SSEKMS:
-		return nil, 0, &Error{Status: 400, Code: "InvalidArgument", Message: "The encryption method specified is not supported"}
-	case sse == SSES3 && o.KMSKeyID != "":
-		return nil, 0, &Error{Status: 400, Code: "InvalidArgument", Message: "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms"}
-	case sse == SSEKMS && !r.SigV4:
-		return nil, 0, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
-	case sse == SSEKMS && !r.HTTPS:
-		return nil, 0, &Error{Status: 400, Code: "InvalidArgument", Message: "Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection."}
-	}
-	if err := s.authorize(r, "s3:PutObject", b, key); err != nil {
+	defer clear(dataKey)
+	sealed, n, err := s.seal(dataKey, []byte(b.ARN()+"/"+key), body)
+	if err != nil {
 		return nil, 0, err
 	}
-	obj := &object{sse: sse, metadata: o.Metadata}
-	var dataKey []byte
-	if sse == SSEKMS {
-		ref := o.KMSKeyID
-		if ref == "" {
-			ref = "alias/aws/s3"
-		}
-		obj.bucketKey = b.BucketKey
-		if o.BucketKey != nil {
-			obj.bucketKey = *o.BucketKey
-		}
-		arn := b.ARN() + "/" + key
-		if obj.bucketKey {
-			arn = b.ARN() // with a bucket key, the encryption context is the bucket's ARN
-		}
-		obj.context = map[string]string{"aws:s3:arn": arn}
-		for k, v := range o.Context {
-			obj.context[k] = v
-		}
-		if obj.bucketKey {
-			bk, err := s.bucketKey(r, b, ref, obj.context)
-			if err != nil {
-				return nil, 0, kmsError(err)
-			}
-			obj.salt = make([]byte, 16)
-			io.ReadFull(s.Rand, obj.salt)
-			dataKey = objectKey(bk.plain, b.ARN()+"/"+key, obj.salt)
-			defer clear(dataKey)
-			obj.blob, obj.keyARN = bk.blob, bk.keyARN
-		} else {
-			dk, err := s.KMS.GenerateDataKey(s.kmsCall(r), ref, obj.context, "AES_256", 0)
-			if err != nil {
-				return nil, 0, kmsError(err)
-			}
-			defer dk.Zero()
-			dataKey, obj.blob, obj.keyARN = dk.Plaintext, dk.CiphertextBlob, dk.KeyARN
-		}
-	} else {
-		dataKey = b.s3Key
-	}
+	obj.sealed, obj.size = sealed, n
+	b.objects[key] = obj
+	return obj.result(), n, nil
+}
+
+// seal encrypts body with the envelope under dataKey, bound to aad.
+func (s *S3) seal(dataKey, aad []byte, body io.Reader) ([]byte, int64, error) {
 	var sealed bytes.Buffer
-	w, err := envelope.NewWriter(&sealed, dataKey, s.Rand, []byte(b.ARN()+"/"+key))
+	w, err := envelope.NewWriter(&sealed, dataKey, s.Rand, aad)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -394,9 +320,11 @@ func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) 
 	if err := w.Close(); err != nil {
 		return nil, 0, err
 	}
-	obj.sealed, obj.size = sealed.Bytes(), n
-	b.objects[key] = obj
-	return &PutResult{SSE: sse, KMSKeyID: obj.keyARN, BucketKey: obj.bucketKey}, n, nil
+	return sealed.Bytes(), n, nil
+}
+
+func (obj *object) result() *PutResult {
+	return &PutResult{SSE: obj.sse, KMSKeyID: obj.keyARN, BucketKey: obj.bucketKey}
 }
 
 // GetResult describes a fetched object.
@@ -437,33 +365,29 @@ func (s *S3) open(r Request, b *Bucket, key string, obj *object) ([]byte, error)
 	if obj.sse == SSEKMS && !r.SigV4 {
 		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
 	}
-	dataKey := b.s3Key
-	switch {
-	case obj.sse == SSEKMS && obj.bucketKey:
-		id := b.Name + "|" + obj.keyARN + "|" + r.Caller.ARN
-		c := s.bucketKeys[id]
-		if c == nil || !s.now().Before(c.expires) || !bytes.Equal(c.blob, obj.blob) {
-			pt, _, err := s.KMS.Decrypt(s.kmsCall(r), obj.blob, obj.context, "")
-			if err != nil {
-				return nil, kmsError(err)
-			}
-			c = &cachedKey{plain: pt, blob: obj.blob, keyARN: obj.keyARN, expires: s.now().Add(BucketKeyTTL)}
-			s.bucketKeys[id] = c
-		}
-		dataKey = objectKey(c.plain, b.ARN()+"/"+key, obj.salt)
-		defer clear(dataKey)
-	case obj.sse == SSEKMS:
-		pt, _, err := s.KMS.Decrypt(s.kmsCall(r), obj.blob, obj.context, "")
-		if err != nil {
-			return nil, kmsError(err)
-		}
-		defer clear(pt)
-		dataKey = pt
-	}
-	// Authenticate the whole object before returning any of it.
-	plain, err := envelope.Open(obj.sealed, dataKey, []byte(b.ARN()+"/"+key))
+	dataKey, err := s.objectDataKey(r, b, key, obj)
 	if err != nil {
-		return nil, &Error{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again."}
+		return nil, err
+	}
+	defer clear(dataKey)
+	// Authenticate the whole object before returning any of it.
+	internal := &Error{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again."}
+	if obj.parts == nil {
+		plain, err := envelope.Open(obj.sealed, dataKey, []byte(b.ARN()+"/"+key))
+		if err != nil {
+			return nil, internal
+		}
+		return plain, nil
+	}
+	plain := make([]byte, 0, obj.size)
+	for i, part := range obj.parts {
+		p, err := envelope.Open(part, dataKey, partAAD(b, key, obj.partNums[i]))
+		if err != nil {
+			clear(plain)
+			return nil, internal
+		}
+		plain = append(plain, p...)
+		clear(p)
 	}
 	return plain, nil
 }
