@@ -221,6 +221,7 @@ type stepArgs struct {
 	Call      string `yaml:"call"`
 	From      string `yaml:"from"`      // copy: the source, BUCKET/KEY
 	PartSize  int    `yaml:"part-size"` // multipart: bytes per part (default 5 MiB)
+	Method    string `yaml:"method"`    // presign, fetch: GET (default) or PUT
 	Days      int    `yaml:"days"`
 	// kms create-grant / retire-grant / revoke-grant / put-key-policy
 	Grantee    string            `yaml:"grantee"`
@@ -366,6 +367,16 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			}
 			return b.check(obj, out.Bytes(), r)
 		}
+	case "presign", "fetch":
+		switch args.Method {
+		case "":
+			args.Method = "GET"
+		case "GET", "PUT":
+		default:
+			return Step{}, fmt.Errorf("%s: %s: method %q: expected GET or PUT", where, action, args.Method)
+		}
+	}
+	switch action {
 	case "presign":
 		if id == nil {
 			return Step{}, fmt.Errorf("%s: presign needs a principal with an access key (as: NAME)", where)
@@ -375,8 +386,11 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			exp = 3600
 		}
 		st.Call = fmt.Sprintf("aws s3 presign s3://%s --expires-in %d", obj, exp)
+		if args.Method != "GET" {
+			st.Call = fmt.Sprintf("presign %s s3://%s --expires-in %d", args.Method, obj, exp)
+		}
 		st.Do = func(w *World) (string, error) {
-			u, err := w.Presign(id, args.Bucket, args.Key, time.Duration(exp)*time.Second)
+			u, err := w.Presign(id, args.Method, args.Bucket, args.Key, time.Duration(exp)*time.Second)
 			if err != nil {
 				return "", err
 			}
@@ -386,22 +400,33 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			return "a SigV4 URL valid until " + w.Now.Add(time.Duration(exp)*time.Second).Format(time.RFC3339), nil
 		}
 	case "fetch":
-		st.Call = "GET " + args.URL
+		st.Call = args.Method + " " + args.URL
+		body := []byte(args.Body)
+		if args.Size > 0 {
+			body = bytes.Repeat([]byte("keytrail "), args.Size/9+1)[:args.Size]
+		}
 		st.Do = func(w *World) (string, error) {
 			u, err := b.url(args, id, where)
 			if err != nil {
 				return "", err
 			}
 			var out bytes.Buffer
-			r, err := w.Fetch(u, &out)
+			r, err := w.Fetch(args.Method, u, bytes.NewReader(body), &out)
 			if err != nil {
 				return "", err
 			}
-			return b.check(args.Bucket+"/"+args.Key, out.Bytes(), r)
+			if args.Method == "PUT" {
+				if args.Bucket != "" {
+					b.bodies[obj] = body
+				}
+				r.Size = int64(len(body))
+				return b.check("", nil, r)
+			}
+			return b.check(obj, out.Bytes(), r)
 		}
 		if strings.HasPrefix(args.URL, "$") {
 			st.Actor = "anyone with the URL"
-			st.Call = "GET the presigned URL " + args.URL
+			st.Call = args.Method + " the presigned URL " + args.URL
 		}
 	case "kms":
 		st.Call = "aws kms " + args.Call + " --key-id " + args.Key

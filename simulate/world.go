@@ -96,14 +96,18 @@ func (w *World) Identity(arn string) *Identity { return w.identities[arn] }
 func (w *World) Advance(d time.Duration) { w.Now = w.Now.Add(d) }
 
 // Presign makes a presigned URL for an object as the identity would (aws s3 presign).
-func (w *World) Presign(id *Identity, bucket, key string, expires time.Duration) (string, error) {
-	return sigv4.PresignS3(sigv4.S3URL{Region: w.Region, Bucket: bucket, Key: key}, "GET", id.Key, w.Now, expires)
+func (w *World) Presign(id *Identity, method, bucket, key string, expires time.Duration) (string, error) {
+	return sigv4.PresignS3(sigv4.S3URL{Region: w.Region, Bucket: bucket, Key: key}, method, id.Key, w.Now, expires)
 }
 
-// Fetch GETs a URL the way a browser or curl would: a SigV4 presigned URL is verified and run
-// as its signer; an X-Amz-less URL is anonymous; a SigV2 URL (AWSAccessKeyId, Signature,
-// Expires) is its signer's, signed with SigV2.
-func (w *World) Fetch(raw string, out io.Writer) (*s3.GetResult, error) {
+// Fetch sends a URL the way a browser or curl would, with method GET (the object is written to
+// out) or PUT (body is stored, encrypted by the bucket's default): a SigV4 presigned URL is
+// verified for that method and run as its signer; an X-Amz-less URL is anonymous; a SigV2 URL
+// (AWSAccessKeyId, Signature, Expires) is its signer's, signed with SigV2.
+func (w *World) Fetch(method, raw string, body io.Reader, out io.Writer) (*s3.GetResult, error) {
+	if method != "GET" && method != "PUT" {
+		return nil, fmt.Errorf("fetch: method %q: expected GET or PUT", method)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, &s3.Error{Status: 400, Code: "InvalidURI", Message: "Couldn't parse the specified URI."}
@@ -127,13 +131,13 @@ func (w *World) Fetch(raw string, out io.Writer) (*s3.GetResult, error) {
 			r.Caller, _ = policy.ParsePrincipal("anonymous")
 		}
 		if w.S3.OnCall != nil {
-			w.S3.OnCall(s3.Event{Request: r, Name: "GetObject", Bucket: bucket, Key: key, BucketAccount: w.Account, Err: e})
+			w.S3.OnCall(s3.Event{Request: r, Name: map[string]string{"GET": "GetObject", "PUT": "PutObject"}[method], Bucket: bucket, Key: key, BucketAccount: w.Account, Err: e})
 		}
 		return nil, e
 	}
 	switch {
 	case q.Get("X-Amz-Algorithm") != "":
-		p, err := sigv4.VerifyPresigned("GET", host, u.Path, q, w.Now, func(ak string) (sigv4.Credentials, bool) {
+		p, err := sigv4.VerifyPresigned(method, host, u.Path, q, w.Now, func(ak string) (sigv4.Credentials, bool) {
 			id := w.byKey[ak]
 			if id == nil {
 				return sigv4.Credentials{}, false
@@ -167,6 +171,13 @@ func (w *World) Fetch(raw string, out io.Writer) (*s3.GetResult, error) {
 		req.Caller, req.Presigned = id.Principal, true // SigV2: S3 still serves non-KMS objects
 	default:
 		req.Caller, _ = policy.ParsePrincipal("anonymous")
+	}
+	if method == "PUT" {
+		res, err := w.S3.PutObject(req, bucket, key, body, s3.PutOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return &s3.GetResult{SSE: res.SSE, KMSKeyID: res.KMSKeyID}, nil
 	}
 	return w.S3.GetObject(req, bucket, key, out)
 }
