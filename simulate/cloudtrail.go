@@ -217,6 +217,9 @@ func (r *Recorder) kms(ev kms.Event) {
 		"destinationKeyId", "sourceEncryptionContext", "destinationEncryptionContext"} {
 		if v, ok := ev.Parameters[name]; ok {
 			if strings.HasSuffix(name, "ncryptionContext") {
+				if ec, _ := v.(map[string]string); len(ec) == 0 {
+					continue // a call without a context has none in its record
+				}
 				v = contextJSON(v)
 			}
 			params = append(params, kv{name, v})

@@ -184,7 +184,7 @@ func (sc *Scenario) Build(seed uint64) (*World, []Step, error) {
 			return nil, nil, fmt.Errorf("%s: buckets[%d]: %w", sc.file, i, err)
 		}
 	}
-	b := &stepBuilder{sc: sc, w: w, names: names, urls: map[string]string{}, grants: map[string]string{}, bodies: map[string][]byte{}}
+	b := &stepBuilder{sc: sc, w: w, names: names, urls: map[string]string{}, grants: map[string]string{}, bodies: map[string][]byte{}, blobs: map[string]cipherText{}}
 	var steps []Step
 	for i := range sc.Steps {
 		st, err := b.step(i, &sc.Steps[i])
@@ -203,6 +203,7 @@ type stepBuilder struct {
 	urls   map[string]string // presigned URLs by name
 	grants map[string]string // grant ids by name
 	bodies map[string][]byte // bucket/key → what was put
+	blobs  map[string]cipherText
 }
 
 // stepArgs are the fields a step action may take.
@@ -232,6 +233,13 @@ type stepArgs struct {
 	Grant      string            `yaml:"grant"`
 	Policy     yaml.Node         `yaml:"policy"`
 	Bypass     bool              `yaml:"bypass-lockout-safety-check"`
+	// kms generate-data-key / encrypt / decrypt / re-encrypt
+	Context     map[string]string `yaml:"encryption-context"`
+	KeySpec     string            `yaml:"key-spec"`
+	Bytes       int               `yaml:"number-of-bytes"`
+	Ciphertext  string            `yaml:"ciphertext"` // the name a generate-data-key, encrypt or re-encrypt saved
+	DestKey     string            `yaml:"destination-key"`
+	DestContext map[string]string `yaml:"destination-encryption-context"`
 }
 
 func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
@@ -429,66 +437,8 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			st.Call = args.Method + " the presigned URL " + args.URL
 		}
 	case "kms":
-		st.Call = "aws kms " + args.Call + " --key-id " + args.Key
-		call := kms.Call{Caller: p}
-		switch args.Call {
-		case "disable-key", "enable-key":
-			st.Do = func(w *World) (string, error) {
-				return "the key is " + map[string]string{"disable-key": "Disabled", "enable-key": "Enabled"}[args.Call],
-					w.KMS.SetState(call, args.Key, args.Call == "enable-key")
-			}
-		case "schedule-key-deletion":
-			st.Do = func(w *World) (string, error) {
-				t, err := w.KMS.ScheduleKeyDeletion(call, args.Key, args.Days)
-				return "deletion on " + t.Format(time.RFC3339), err
-			}
-		case "cancel-key-deletion":
-			st.Do = func(w *World) (string, error) { return "the key is Disabled", w.KMS.CancelKeyDeletion(call, args.Key) }
-		case "create-grant":
-			st.Call += " --grantee-principal " + args.Grantee + " --operations " + strings.Join(args.Operations, " ")
-			st.Do = func(w *World) (string, error) {
-				id, _, err := w.KMS.CreateGrant(call, args.Key, kms.GrantRequest{Grantee: args.Grantee, RetiringPrincipal: args.Retiring,
-					Operations: args.Operations, Name: args.Name, EncryptionContextSubset: args.Subset, EncryptionContextEquals: args.Equals})
-				if err != nil {
-					return "", err
-				}
-				if args.Name != "" {
-					b.grants[args.Name] = id
-				}
-				return "grant " + id[:16] + "...", nil
-			}
-		case "retire-grant", "revoke-grant":
-			st.Call += " --grant " + args.Grant
-			st.Do = func(w *World) (string, error) {
-				id, ok := b.grants[args.Grant]
-				if !ok {
-					return "", fmt.Errorf("%s: no grant named %q (create-grant with name: first)", where, args.Grant)
-				}
-				if args.Call == "retire-grant" {
-					return "the grant is retired", w.KMS.RetireGrant(call, args.Key, id)
-				}
-				return "the grant is revoked", w.KMS.RevokeGrant(call, args.Key, id)
-			}
-		case "put-key-policy":
-			var text []byte
-			if args.Policy.Kind == yaml.ScalarNode {
-				data, err := b.sc.read(filepath.Join(b.sc.dir, args.Policy.Value))
-				if err != nil {
-					return Step{}, fmt.Errorf("%s: failed to read policy: %w", where, err)
-				}
-				text = data
-			} else {
-				var v any
-				if err := args.Policy.Decode(&v); err != nil {
-					return Step{}, fmt.Errorf("%s: policy: %w", where, err)
-				}
-				text, _ = json.Marshal(v)
-			}
-			st.Do = func(w *World) (string, error) {
-				return "the key policy is replaced", w.KMS.PutKeyPolicy(call, args.Key, text, args.Bypass)
-			}
-		default:
-			return Step{}, fmt.Errorf("%s: kms call %q: expected disable-key, enable-key, schedule-key-deletion, cancel-key-deletion, create-grant, retire-grant, revoke-grant or put-key-policy", where, args.Call)
+		if err := b.kmsStep(&st, args, p, where); err != nil {
+			return Step{}, err
 		}
 	}
 	return st, nil
