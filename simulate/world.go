@@ -100,6 +100,9 @@ func (w *World) Presign(id *Identity, method, bucket, key string, expires time.D
 	return sigv4.PresignS3(sigv4.S3URL{Region: w.Region, Bucket: bucket, Key: key}, method, id.Key, w.Now, expires)
 }
 
+// Close releases the world's storage: the temporary files of large objects.
+func (w *World) Close() error { return w.S3.Close() }
+
 // Fetch sends a URL the way a browser or curl would, with method GET (the object is written to
 // out) or PUT (body is stored, encrypted by the bucket's default): a SigV4 presigned URL is
 // verified for that method and run as its signer; an X-Amz-less URL is anonymous; a SigV2 URL

@@ -68,6 +68,7 @@ func runSimulate(args []string, s *stdio) int {
 	if err != nil {
 		return inputError(s, err)
 	}
+	defer w.Close()
 	rec := w.Record()
 	results := simulate.Run(w, steps)
 	switch {

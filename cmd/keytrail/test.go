@@ -91,7 +91,9 @@ func runTest(args []string, s *stdio) int {
 		if err != nil {
 			return inputError(s, err)
 		}
-		for _, r := range simulate.Run(w, steps) {
+		results := simulate.Run(w, steps)
+		w.Close()
+		for _, r := range results {
 			why := ""
 			if !r.AsExpect {
 				why = fmt.Sprintf("%s %s: %s (%s), expected %s", r.Actor, r.Call, r.Outcome, r.Why, r.Expect)

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"encoding/hex"
 	"io"
 	"sort"
@@ -83,10 +84,12 @@ func (s *S3) UploadPart(r Request, bucket, key, id string, n int, body io.Reader
 		return nil, err
 	}
 	defer clear(dataKey)
-	sealed, size, err := s.seal(dataKey, partAAD(b, key, n), body)
+	var buf bytes.Buffer
+	size, err := s.sealTo(&buf, dataKey, partAAD(b, key, n), body)
 	if err != nil {
 		return nil, err
 	}
+	sealed := buf.Bytes()
 	u.parts[n], u.sizes[n] = sealed, size
 	ev.BytesIn = size
 	return u.obj.result(), nil
@@ -133,6 +136,7 @@ func (s *S3) CompleteMultipartUpload(r Request, bucket, key, id string) (res *Pu
 		obj.parts = append(obj.parts, u.parts[n])
 		obj.size += u.sizes[n]
 	}
+	b.objects[key].drop()
 	b.objects[key] = obj
 	delete(s.uploads, id)
 	return obj.result(), nil

@@ -6,6 +6,7 @@
 package s3
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"fmt"
@@ -42,6 +43,7 @@ func (b *Bucket) ARN() string { return "arn:aws:s3:::" + b.Name }
 
 type object struct {
 	sealed    []byte
+	file      string   // or, above the spill size, the temporary file holding it
 	parts     [][]byte // a multipart upload's parts, each sealed on its own (sealed is then nil)
 	partNums  []int    // their part numbers, which their sealing binds
 	blob      []byte   // the data key (or, with a bucket key, the bucket key) encrypted by KMS
@@ -94,6 +96,10 @@ type S3 struct {
 	// BucketKeyTTL of the KMS clock; they are zeroed when they expire.
 	bucketKeys map[string]*cachedKey
 	uploads    map[string]*upload // multipart uploads in progress, by upload id
+	// SpillSize is the sealed size above which objects go to temporary files in SpillDir
+	// (default DefaultSpillSize, os.TempDir()); Close removes them.
+	SpillSize int64
+	SpillDir  string
 }
 
 // BucketKeyTTL is how long S3 reuses a bucket-level key before asking KMS again.
@@ -297,30 +303,35 @@ func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) 
 		return nil, 0, err
 	}
 	defer clear(dataKey)
-	sealed, n, err := s.seal(dataKey, []byte(b.ARN()+"/"+key), body)
+	sp := &spill{dir: s.SpillDir, limit: s.SpillSize}
+	if sp.limit <= 0 {
+		sp.limit = DefaultSpillSize
+	}
+	n, err := s.sealTo(sp, dataKey, []byte(b.ARN()+"/"+key), body)
+	if err == nil {
+		err = sp.finish(obj)
+	}
 	if err != nil {
+		sp.discard()
 		return nil, 0, err
 	}
-	obj.sealed, obj.size = sealed, n
+	obj.size = n
+	b.objects[key].drop()
 	b.objects[key] = obj
 	return obj.result(), n, nil
 }
 
-// seal encrypts body with the envelope under dataKey, bound to aad.
-func (s *S3) seal(dataKey, aad []byte, body io.Reader) ([]byte, int64, error) {
-	var sealed bytes.Buffer
-	w, err := envelope.NewWriter(&sealed, dataKey, s.Rand, aad)
+// sealTo encrypts body with the envelope under dataKey, bound to aad, onto dst.
+func (s *S3) sealTo(dst io.Writer, dataKey, aad []byte, body io.Reader) (int64, error) {
+	w, err := envelope.NewWriter(dst, dataKey, s.Rand, aad)
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	n, err := io.Copy(w, body)
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
-	if err := w.Close(); err != nil {
-		return nil, 0, err
-	}
-	return sealed.Bytes(), n, nil
+	return n, w.Close()
 }
 
 func (obj *object) result() *PutResult {
@@ -348,48 +359,76 @@ func (s *S3) GetObject(r Request, bucket, key string, w io.Writer) (res *GetResu
 	if err != nil {
 		return nil, err
 	}
-	plain, err := s.open(r, b, key, obj)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(plain)
-	if _, err := w.Write(plain); err != nil {
+	if _, err := s.openTo(r, b, key, obj, w); err != nil {
 		return nil, err
 	}
 	return &GetResult{SSE: obj.sse, KMSKeyID: obj.keyARN, Size: obj.size}, nil
 }
 
-// open decrypts an object for r (KMS Decrypt as the caller for SSE-KMS) and authenticates all
-// of it before returning the plaintext, which the caller clears.
+// open decrypts an object for r and returns its plaintext, which the caller clears.
 func (s *S3) open(r Request, b *Bucket, key string, obj *object) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(int(obj.size))
+	if _, err := s.openTo(r, b, key, obj, &buf); err != nil {
+		clear(buf.Bytes())
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// openTo decrypts an object for r (KMS Decrypt as the caller for SSE-KMS) onto w. The whole
+// object authenticates before any of it is written: in memory, or for a spilled object in a
+// first pass over its file, so a large object streams through in constant memory.
+func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) (int64, error) {
 	if obj.sse == SSEKMS && !r.SigV4 {
-		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
+		return 0, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
 	}
 	dataKey, err := s.objectDataKey(r, b, key, obj)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer clear(dataKey)
-	// Authenticate the whole object before returning any of it.
 	internal := &Error{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again."}
-	if obj.parts == nil {
-		plain, err := envelope.Open(obj.sealed, dataKey, []byte(b.ARN()+"/"+key))
-		if err != nil {
-			return nil, internal
+	aad := []byte(b.ARN() + "/" + key)
+	switch {
+	case obj.parts != nil:
+		plain := make([]byte, 0, obj.size)
+		defer func() { clear(plain) }()
+		for i, part := range obj.parts {
+			p, err := envelope.Open(part, dataKey, partAAD(b, key, obj.partNums[i]))
+			if err != nil {
+				return 0, internal
+			}
+			plain = append(plain, p...)
+			clear(p)
 		}
-		return plain, nil
-	}
-	plain := make([]byte, 0, obj.size)
-	for i, part := range obj.parts {
-		p, err := envelope.Open(part, dataKey, partAAD(b, key, obj.partNums[i]))
+		n, err := w.Write(plain)
+		return int64(n), err
+	case obj.file == "":
+		plain, err := envelope.Open(obj.sealed, dataKey, aad)
 		if err != nil {
-			clear(plain)
-			return nil, internal
+			return 0, internal
 		}
-		plain = append(plain, p...)
-		clear(p)
+		defer clear(plain)
+		n, err := w.Write(plain)
+		return int64(n), err
 	}
-	return plain, nil
+	pass := func(dst io.Writer) (int64, error) {
+		f, err := obj.sealedReader()
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		rd, err := envelope.NewReader(bufio.NewReaderSize(f, 1<<20), dataKey, aad)
+		if err != nil {
+			return 0, internal
+		}
+		return rd.WriteTo(dst)
+	}
+	if _, err := pass(io.Discard); err != nil {
+		return 0, internal
+	}
+	return pass(w)
 }
 
 // HeadObject returns an object's metadata (no KMS call).
