@@ -37,16 +37,19 @@ func TestScenarioFixtures(t *testing.T) {
 func TestScenarioErrors(t *testing.T) {
 	head := "account: \"111122223333\"\nregion: us-east-1\n"
 	for name, tc := range map[string]struct{ text, want string }{
-		"no steps":         {head, "no steps"},
-		"bad account":      {"account: \"12\"\nregion: us-east-1\nsteps: [{advance: 1m}]\n", "12-digit"},
-		"unknown field":    {head + "stepz: []\n", "stepz"},
-		"unknown action":   {head + "steps:\n  - fly: {as: K}\n", "step 1: unknown field \"fly\""},
-		"two actions":      {head + "steps:\n  - {get: {bucket: b, key: k}, put: {bucket: b, key: k}}\n", "one action per step"},
-		"unknown actor":    {head + "steps:\n  - get: {as: Zed, bucket: b, key: k}\n", "unknown principal \"Zed\""},
-		"bad duration":     {head + "steps:\n  - advance: soon\n", "advance \"soon\""},
-		"bad kms call":     {head + "steps:\n  - kms: {call: explode, key: k}\n", "kms call \"explode\""},
-		"missing policy":   {head + "keys:\n  - {id: k1, policy: nope.json}\nsteps: [{advance: 1m}]\n", "failed to read policy"},
-		"malformed inline": {head + "principals:\n  - arn: arn:aws:iam::111122223333:user/a\n    policies: [{Statement: [{Effect: allow}]}]\nsteps: [{advance: 1m}]\n", "invalid Effect"},
+		"no steps":          {head, "no steps"},
+		"bad account":       {"account: \"12\"\nregion: us-east-1\nsteps: [{advance: 1m}]\n", "12-digit"},
+		"unknown field":     {head + "stepz: []\n", "stepz"},
+		"unknown action":    {head + "steps:\n  - fly: {as: K}\n", "step 1: unknown field \"fly\""},
+		"two actions":       {head + "steps:\n  - {get: {bucket: b, key: k}, put: {bucket: b, key: k}}\n", "one action per step"},
+		"unknown actor":     {head + "steps:\n  - get: {as: Zed, bucket: b, key: k}\n", "unknown principal \"Zed\""},
+		"bad duration":      {head + "steps:\n  - advance: soon\n", "advance \"soon\""},
+		"bad kms call":      {head + "steps:\n  - kms: {call: explode, key: k}\n", "kms call \"explode\""},
+		"copy without from": {head + "steps:\n  - copy: {bucket: b, key: k}\n", "step 1: copy: from: expected the source as BUCKET/KEY"},
+		"bad method":        {head + "steps:\n  - fetch: {url: public, bucket: b, key: k, method: DELETE}\n", "method \"DELETE\": expected GET or PUT"},
+		"decrypt, no blob":  {head + "steps:\n  - kms: {call: decrypt}\n", "decrypt needs ciphertext: NAME"},
+		"missing policy":    {head + "keys:\n  - {id: k1, policy: nope.json}\nsteps: [{advance: 1m}]\n", "failed to read policy"},
+		"malformed inline":  {head + "principals:\n  - arn: arn:aws:iam::111122223333:user/a\n    policies: [{Statement: [{Effect: allow}]}]\nsteps: [{advance: 1m}]\n", "invalid Effect"},
 	} {
 		fsys := fstest.MapFS{"s.yaml": {Data: []byte(tc.text)}}
 		sc, err := LoadScenario(fsys, "s.yaml")

@@ -11,11 +11,19 @@ const simulateHelp = `
 Usage: keytrail simulate [SCENARIO] [--seed N] [--trail-out FILE | --trail-dir DIR] [-o table|json]
 
 Runs a scenario file (YAML: account, region, principals with IAM policies, keys with policies
-and aliases, buckets with policies and default encryption, and steps — put, get, head, presign,
-fetch (public, sigv2, $presigned or a URL), kms (disable-key, enable-key, schedule-key-deletion,
-cancel-key-deletion, create-grant, retire-grant, revoke-grant, put-key-policy with the lockout
-safety check), advance — each with the outcome it expects: ok or an error code). Paths in it
-are relative to the file; see fixtures/scenarios/.
+and aliases, buckets with policies and default encryption, and steps, each with the outcome it
+expects: ok or an error code). Steps:
+  put, get, head          PutObject (body or size, sse, kms-key, bucket-key), GetObject, HeadObject
+  copy                    CopyObject (from: BUCKET/KEY; encrypted as asked or by the bucket default)
+  multipart               CreateMultipartUpload, UploadPart (part-size, default 5 MiB), Complete
+  presign, fetch          a SigV4 URL (method: GET or PUT, expires, name); fetch public, sigv2,
+                          $name or a URL, with method GET or PUT
+  kms                     generate-data-key, encrypt, decrypt, re-encrypt (named ciphertexts,
+                          encryption-context), disable-key, enable-key, schedule-key-deletion,
+                          cancel-key-deletion, create-grant, retire-grant, revoke-grant,
+                          put-key-policy (with the lockout safety check)
+  advance                 move the clock (61m, 24h)
+Paths in it are relative to the file; see fixtures/scenarios/.
 
 With no SCENARIO it replays the S3 SSE-KMS walkthrough of the seed key policy, end to end, on a simulated KMS and
 S3 with real envelope encryption and SigV4: user K puts eiffel.png into kms-bogo-test with
