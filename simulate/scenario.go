@@ -308,10 +308,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 		st.Actor, st.Call = "clock", "advance "+advance.String()
 		st.Do = func(w *World) (string, error) { w.Advance(advance); return "now " + w.Now.Format(time.RFC3339), nil }
 	case "put", "copy", "multipart":
-		body := []byte(args.Body)
-		if args.Size > 0 {
-			body = bytes.Repeat([]byte("keytrail "), args.Size/9+1)[:args.Size]
-		}
+		body := args.body()
 		opts := s3.PutOptions{SSE: args.SSE, KMSKeyID: args.KMSKey, BucketKey: args.BucketKey}
 		st.Call = fmt.Sprintf("PutObject s3://%s", obj)
 		if action == "copy" {
@@ -409,10 +406,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 		}
 	case "fetch":
 		st.Call = args.Method + " " + args.URL
-		body := []byte(args.Body)
-		if args.Size > 0 {
-			body = bytes.Repeat([]byte("keytrail "), args.Size/9+1)[:args.Size]
-		}
+		body := args.body()
 		st.Do = func(w *World) (string, error) {
 			u, err := b.url(args, id, where)
 			if err != nil {
@@ -498,4 +492,12 @@ func multipart(s *s3.S3, r s3.Request, bucket, key string, body []byte, partSize
 		}
 	}
 	return s.CompleteMultipartUpload(r, bucket, key, id)
+}
+
+// body is a put's or fetch's body: body:, or size: bytes of filler.
+func (a stepArgs) body() []byte {
+	if a.Size > 0 {
+		return bytes.Repeat([]byte("keytrail "), a.Size/9+1)[:a.Size]
+	}
+	return []byte(a.Body)
 }

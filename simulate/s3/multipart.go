@@ -29,8 +29,13 @@ func partAAD(b *Bucket, key string, n int) []byte {
 	return []byte(b.ARN() + "/" + key + "?partNumber=" + strconv.Itoa(n))
 }
 
-func noSuchUpload() error {
-	return &Error{Status: 404, Code: "NoSuchUpload", Message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}
+// findUpload returns the upload id names for bucket/key, with the options its events carry.
+func (s *S3) findUpload(id, bucket, key string) (*upload, PutOptions, error) {
+	u := s.uploads[id]
+	if u == nil || u.bucket != bucket || u.key != key {
+		return nil, PutOptions{}, &Error{Status: 404, Code: "NoSuchUpload", Message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}
+	}
+	return u, u.opts, nil
 }
 
 // CreateMultipartUpload starts a multipart upload. Encryption is decided here, as for
@@ -55,16 +60,10 @@ func (s *S3) CreateMultipartUpload(r Request, bucket, key string, o PutOptions) 
 // kms:Decrypt as well as kms:GenerateDataKey.
 func (s *S3) UploadPart(r Request, bucket, key, id string, n int, body io.Reader) (res *PutResult, err error) {
 	ev := Event{Request: r, Name: "UploadPart", Bucket: bucket, Key: key, UploadID: id, PartNumber: n, Headers: map[string]string{}}
-	u := s.uploads[id]
-	defer func() {
-		if u != nil {
-			s.emitPut(&ev, u.opts, res, err)
-		} else {
-			s.emitPut(&ev, PutOptions{}, res, err)
-		}
-	}()
-	if u == nil || u.bucket != bucket || u.key != key {
-		return nil, noSuchUpload()
+	u, opts, err := s.findUpload(id, bucket, key)
+	defer func() { s.emitPut(&ev, opts, res, err) }()
+	if err != nil {
+		return nil, err
 	}
 	if n < 1 || n > MaxParts {
 		return nil, &Error{Status: 400, Code: "InvalidArgument", Message: "Part number must be an integer between 1 and 10000, inclusive"}
@@ -99,16 +98,10 @@ func (s *S3) UploadPart(r Request, bucket, key, id string, n int, body io.Reader
 // Every part but the last must be at least MinPartSize.
 func (s *S3) CompleteMultipartUpload(r Request, bucket, key, id string) (res *PutResult, err error) {
 	ev := Event{Request: r, Name: "CompleteMultipartUpload", Bucket: bucket, Key: key, UploadID: id, Headers: map[string]string{}}
-	u := s.uploads[id]
-	defer func() {
-		if u != nil {
-			s.emitPut(&ev, u.opts, res, err)
-		} else {
-			s.emitPut(&ev, PutOptions{}, res, err)
-		}
-	}()
-	if u == nil || u.bucket != bucket || u.key != key {
-		return nil, noSuchUpload()
+	u, opts, err := s.findUpload(id, bucket, key)
+	defer func() { s.emitPut(&ev, opts, res, err) }()
+	if err != nil {
+		return nil, err
 	}
 	b, err := s.bucket(bucket)
 	if err != nil {
