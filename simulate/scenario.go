@@ -223,6 +223,8 @@ type stepArgs struct {
 	From      string `yaml:"from"`      // copy: the source, BUCKET/KEY
 	PartSize  int    `yaml:"part-size"` // multipart: bytes per part (default 5 MiB)
 	Method    string `yaml:"method"`    // presign, fetch: GET (default) or PUT
+	HTTP      bool   `yaml:"http"`      // fetch: over plain HTTP instead of HTTPS
+	Region    string `yaml:"region"`    // presign: sign for another Region
 	Days      int    `yaml:"days"`
 	// kms create-grant / retire-grant / revoke-grant / put-key-policy
 	Grantee    string            `yaml:"grantee"`
@@ -394,8 +396,11 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 		if args.Method != "GET" {
 			st.Call = fmt.Sprintf("presign %s s3://%s --expires-in %d", args.Method, obj, exp)
 		}
+		if args.Region != "" {
+			st.Call += " --region " + args.Region
+		}
 		st.Do = func(w *World) (string, error) {
-			u, err := w.Presign(id, args.Method, args.Bucket, args.Key, time.Duration(exp)*time.Second)
+			u, err := w.Presign(id, args.Method, args.Region, args.Bucket, args.Key, time.Duration(exp)*time.Second)
 			if err != nil {
 				return "", err
 			}
@@ -411,6 +416,9 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			u, err := b.url(args, id, where)
 			if err != nil {
 				return "", err
+			}
+			if args.HTTP {
+				u = "http://" + strings.TrimPrefix(u, "https://")
 			}
 			var out bytes.Buffer
 			r, err := w.Fetch(args.Method, u, bytes.NewReader(body), &out)
@@ -429,6 +437,9 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 		if strings.HasPrefix(args.URL, "$") {
 			st.Actor = "anyone with the URL"
 			st.Call = args.Method + " the presigned URL " + args.URL
+		}
+		if args.HTTP {
+			st.Call += " over plain HTTP"
 		}
 	case "kms":
 		if err := b.kmsStep(&st, args, p, where); err != nil {

@@ -96,8 +96,12 @@ func (w *World) Identity(arn string) *Identity { return w.identities[arn] }
 func (w *World) Advance(d time.Duration) { w.Now = w.Now.Add(d) }
 
 // Presign makes a presigned URL for an object as the identity would (aws s3 presign).
-func (w *World) Presign(id *Identity, method, bucket, key string, expires time.Duration) (string, error) {
-	return sigv4.PresignS3(sigv4.S3URL{Region: w.Region, Bucket: bucket, Key: key}, method, id.Key, w.Now, expires)
+// region "" is the world's Region; another signs for that Region (which S3 here refuses).
+func (w *World) Presign(id *Identity, method, region, bucket, key string, expires time.Duration) (string, error) {
+	if region == "" {
+		region = w.Region
+	}
+	return sigv4.PresignS3(sigv4.S3URL{Region: region, Bucket: bucket, Key: key}, method, id.Key, w.Now, expires)
 }
 
 // Close releases the world's storage: the temporary files of large objects.

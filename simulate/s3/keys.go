@@ -30,7 +30,7 @@ func (s *S3) begin(r Request, bucket, key string, o PutOptions) (*Bucket, *objec
 	case sse == SSEKMS && !r.SigV4:
 		return nil, nil, nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
 	case sse == SSEKMS && !r.HTTPS:
-		return nil, nil, nil, &Error{Status: 400, Code: "InvalidArgument", Message: "Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection."}
+		return nil, nil, nil, &Error{Status: 400, Code: "InvalidArgument", Message: requiresTLS}
 	}
 	if err := s.authorize(r, "s3:PutObject", b, key); err != nil {
 		return nil, nil, nil, err

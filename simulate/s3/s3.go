@@ -256,6 +256,9 @@ func (s *S3) now() time.Time {
 // requiresSigV4 is S3's message for SSE-KMS requests not signed with SigV4 (the seed's).
 const requiresSigV4 = "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4."
 
+// requiresTLS is S3's message for SSE-KMS requests over plain HTTP.
+const requiresTLS = "Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection."
+
 // PutObject stores an object, encrypted as asked or by the bucket's default.
 func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptions) (res *PutResult, err error) {
 	ev := putEvent("PutObject", r, bucket, key, o)
@@ -382,6 +385,9 @@ func (s *S3) open(r Request, b *Bucket, key string, obj *object) ([]byte, error)
 func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) (int64, error) {
 	if obj.sse == SSEKMS && !r.SigV4 {
 		return 0, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
+	}
+	if obj.sse == SSEKMS && !r.HTTPS {
+		return 0, &Error{Status: 400, Code: "InvalidArgument", Message: requiresTLS}
 	}
 	dataKey, err := s.objectDataKey(r, b, key, obj)
 	if err != nil {
