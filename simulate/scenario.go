@@ -206,6 +206,9 @@ type stepBuilder struct {
 	blobs  map[string]cipherText
 }
 
+// MaxStepBody is the largest body a step may ask for with size:.
+const MaxStepBody = 1 << 30
+
 // stepArgs are the fields a step action may take.
 type stepArgs struct {
 	As        string `yaml:"as"`
@@ -277,7 +280,13 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			return Step{}, fmt.Errorf("%s: unknown field %q (expected put, copy, multipart, get, head, fetch, presign, kms, advance, expect)", where, k)
 		}
 	}
-	if action == "" {
+	if args.Size < 0 || args.Size > MaxStepBody {
+		return Step{}, fmt.Errorf("%s: size %d: expected 0 to %d bytes (bodies are built in memory)", where, args.Size, MaxStepBody)
+	}
+	if args.PartSize < 0 {
+		return Step{}, fmt.Errorf("%s: part-size %d: expected a positive size", where, args.PartSize)
+	}
+		if action == "" {
 		return Step{}, fmt.Errorf("%s: no action (put, copy, multipart, get, head, fetch, presign, kms or advance)", where)
 	}
 	actor := func() (*Identity, policy.Principal, error) {
@@ -310,7 +319,6 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 		st.Actor, st.Call = "clock", "advance "+advance.String()
 		st.Do = func(w *World) (string, error) { w.Advance(advance); return "now " + w.Now.Format(time.RFC3339), nil }
 	case "put", "copy", "multipart":
-		body := args.body()
 		opts := s3.PutOptions{SSE: args.SSE, KMSKeyID: args.KMSKey, BucketKey: args.BucketKey}
 		st.Call = fmt.Sprintf("PutObject s3://%s", obj)
 		if action == "copy" {
@@ -329,6 +337,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			st.Call += " --sse-kms-key-id " + args.KMSKey
 		}
 		st.Do = func(w *World) (string, error) {
+			body := args.body() // built when the step runs, not when the scenario loads
 			var r *s3.PutResult
 			var err error
 			switch action {
@@ -411,8 +420,8 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 		}
 	case "fetch":
 		st.Call = args.Method + " " + args.URL
-		body := args.body()
 		st.Do = func(w *World) (string, error) {
+			body := args.body()
 			u, err := b.url(args, id, where)
 			if err != nil {
 				return "", err

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,6 +48,7 @@ func TestScenarioErrors(t *testing.T) {
 		"bad kms call":      {head + "steps:\n  - kms: {call: explode, key: k}\n", "kms call \"explode\""},
 		"copy without from": {head + "steps:\n  - copy: {bucket: b, key: k}\n", "step 1: copy: from: expected the source as BUCKET/KEY"},
 		"bad method":        {head + "steps:\n  - fetch: {url: public, bucket: b, key: k, method: DELETE}\n", "method \"DELETE\": expected GET or PUT"},
+		"huge size":         {head + "steps:\n  - put: {bucket: b, key: k, size: 99999999999}\n", "size 99999999999: expected 0 to 1073741824 bytes"},
 		"decrypt, no blob":  {head + "steps:\n  - kms: {call: decrypt}\n", "decrypt needs ciphertext: NAME"},
 		"missing policy":    {head + "keys:\n  - {id: k1, policy: nope.json}\nsteps: [{advance: 1m}]\n", "failed to read policy"},
 		"malformed inline":  {head + "principals:\n  - arn: arn:aws:iam::111122223333:user/a\n    policies: [{Statement: [{Effect: allow}]}]\nsteps: [{advance: 1m}]\n", "invalid Effect"},
@@ -60,4 +62,27 @@ func TestScenarioErrors(t *testing.T) {
 			t.Errorf("%s: %v (want %q)", name, err, tc.want)
 		}
 	}
+}
+
+// FuzzScenario: any scenario text loads and builds to a world and steps, or to an error;
+// never a panic.
+func FuzzScenario(f *testing.F) {
+	files, _ := filepath.Glob("../fixtures/scenarios/*.yaml")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("account: \"111122223333\"\nregion: us-east-1\nsteps:\n  - copy: {from: a/b, bucket: c, key: d}\n  - kms: {call: decrypt, ciphertext: x}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, err := LoadScenario(fstest.MapFS{"s.yaml": {Data: data}}, "s.yaml")
+		if err != nil {
+			return
+		}
+		if w, _, err := sc.Build(1); err == nil {
+			w.Close()
+		}
+	})
 }
