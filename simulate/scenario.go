@@ -286,7 +286,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 	if args.PartSize < 0 {
 		return Step{}, fmt.Errorf("%s: part-size %d: expected a positive size", where, args.PartSize)
 	}
-		if action == "" {
+	if action == "" {
 		return Step{}, fmt.Errorf("%s: no action (put, copy, multipart, get, head, fetch, presign, kms or advance)", where)
 	}
 	actor := func() (*Identity, policy.Principal, error) {
