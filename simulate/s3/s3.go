@@ -379,6 +379,11 @@ func (s *S3) open(r Request, b *Bucket, key string, obj *object) ([]byte, error)
 	return buf.Bytes(), nil
 }
 
+// internalError is what S3 answers when a stored object fails to authenticate.
+func internalError() error {
+	return &Error{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again."}
+}
+
 // openTo decrypts an object for r (KMS Decrypt as the caller for SSE-KMS) onto w. The whole
 // object authenticates before any of it is written: in memory, or for a spilled object in a
 // first pass over its file, so a large object streams through in constant memory.
@@ -394,7 +399,6 @@ func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) 
 		return 0, err
 	}
 	defer clear(dataKey)
-	internal := &Error{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again."}
 	aad := []byte(b.ARN() + "/" + key)
 	switch {
 	case obj.parts != nil:
@@ -403,7 +407,7 @@ func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) 
 		for i, part := range obj.parts {
 			p, err := envelope.Open(part, dataKey, partAAD(b, key, obj.partNums[i]))
 			if err != nil {
-				return 0, internal
+				return 0, internalError()
 			}
 			plain = append(plain, p...)
 			clear(p)
@@ -413,7 +417,7 @@ func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) 
 	case obj.file == "":
 		plain, err := envelope.Open(obj.sealed, dataKey, aad)
 		if err != nil {
-			return 0, internal
+			return 0, internalError()
 		}
 		defer clear(plain)
 		n, err := w.Write(plain)
@@ -427,12 +431,12 @@ func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) 
 		defer f.Close()
 		rd, err := envelope.NewReader(bufio.NewReaderSize(f, 1<<20), dataKey, aad)
 		if err != nil {
-			return 0, internal
+			return 0, internalError()
 		}
 		return rd.WriteTo(dst)
 	}
 	if _, err := pass(io.Discard); err != nil {
-		return 0, internal
+		return 0, internalError()
 	}
 	return pass(w)
 }
