@@ -40,6 +40,7 @@ func commands() []command {
 		{"rules", "list the lint checks, or test Rego rules", runRules},
 		{"presign", "print a SigV4 presigned URL for an S3 object (as botocore makes it)", runPresign},
 		{"eval", "run evaluator case files and print one JSON decision per case", runEval},
+		{"trail", "query CloudTrail records and summarize KMS key usage", runTrail},
 		{"test", "run fixture directories and compare with their expectations", runTest},
 		{"version", "print the version", runVersion},
 	}

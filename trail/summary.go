@@ -1,0 +1,287 @@
+package trail
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// Dim is a dimension of KMS key usage.
+type Dim string
+
+// The dimensions a summary groups by.
+const (
+	ByKey       Dim = "key"
+	ByPrincipal Dim = "principal"
+	ByEvent     Dim = "event"
+	ByVia       Dim = "via"
+	ByDay       Dim = "day"
+)
+
+// UsageKey identifies one group of KMS calls.
+type UsageKey struct {
+	Day       string `json:"day,omitempty"`    // YYYY-MM-DD (UTC); set only when grouped by day
+	Key       string `json:"key"`              // resources[AWS::KMS::Key].ARN, else requestParameters.keyId, else "(none)"
+	Principal string `json:"principal"`        // userIdentity.arn, else invokedBy or type
+	Operation string `json:"operation"`        // eventName
+	Via       string `json:"via"`              // s3, ebs, ... from the encryption context, else invokedBy, else "direct"
+	Bucket    string `json:"bucket,omitempty"` // for via s3: the bucket in aws:s3:arn
+}
+
+// Usage counts the KMS calls of one group.
+type Usage struct {
+	UsageKey
+	Count  int       `json:"count"`
+	Errors int       `json:"errors"` // records with an errorCode
+	First  time.Time `json:"first"`
+	Last   time.Time `json:"last"`
+}
+
+// BucketUsage counts the S3 data events on one bucket.
+type BucketUsage struct {
+	Bucket string         `json:"bucket"`
+	Count  int            `json:"count"`
+	Errors int            `json:"errors"`
+	Events map[string]int `json:"events"` // by eventName
+	SSE    map[string]int `json:"sse"`    // by additionalEventData.SSEApplied ("none" when absent)
+	First  time.Time      `json:"first"`
+	Last   time.Time      `json:"last"`
+}
+
+// Summary aggregates KMS key usage and S3 data events from records. The
+// zero value is not usable; call NewSummary.
+type Summary struct {
+	Records    int // records added
+	KMSRecords int // eventSource kms.amazonaws.com
+	S3Records  int // eventSource s3.amazonaws.com
+
+	usage   map[UsageKey]*Usage // finest grain: Day always set
+	buckets map[string]*BucketUsage
+}
+
+// NewSummary returns an empty summary.
+func NewSummary() *Summary {
+	return &Summary{usage: make(map[UsageKey]*Usage), buckets: make(map[string]*BucketUsage)}
+}
+
+// Add accounts for one record; records from other services only count in Records.
+func (s *Summary) Add(r Record) {
+	s.Records++
+	switch r.EventSource {
+	case "kms.amazonaws.com":
+		s.KMSRecords++
+		s.addKMS(r)
+	case "s3.amazonaws.com":
+		s.S3Records++
+		s.addS3(r)
+	}
+}
+
+func (s *Summary) addKMS(r Record) {
+	k := UsageKey{
+		Day:       day(r.EventTime),
+		Key:       KeyOf(r),
+		Principal: PrincipalOf(r),
+		Operation: r.EventName,
+	}
+	k.Via, k.Bucket = ViaOf(r)
+	u := s.usage[k]
+	if u == nil {
+		u = &Usage{UsageKey: k}
+		s.usage[k] = u
+	}
+	u.Count++
+	if gjson.GetBytes(r.Raw, "errorCode").String() != "" {
+		u.Errors++
+	}
+	widen(&u.First, &u.Last, r.EventTime)
+}
+
+func (s *Summary) addS3(r Record) {
+	name := gjson.GetBytes(r.Raw, "requestParameters.bucketName").String()
+	if name == "" {
+		name = "(none)"
+	}
+	b := s.buckets[name]
+	if b == nil {
+		b = &BucketUsage{Bucket: name, Events: map[string]int{}, SSE: map[string]int{}}
+		s.buckets[name] = b
+	}
+	b.Count++
+	if gjson.GetBytes(r.Raw, "errorCode").String() != "" {
+		b.Errors++
+	}
+	b.Events[r.EventName]++
+	sse := gjson.GetBytes(r.Raw, "additionalEventData.SSEApplied").String()
+	if sse == "" {
+		sse = "none"
+	}
+	b.SSE[sse]++
+	widen(&b.First, &b.Last, r.EventTime)
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "(unknown)"
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+func widen(first, last *time.Time, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if first.IsZero() || t.Before(*first) {
+		*first = t
+	}
+	if last.IsZero() || t.After(*last) {
+		*last = t
+	}
+}
+
+// Usage returns the KMS usage grouped by key, principal, operation and via
+// (and by day too when by is ByDay), sorted with by as the first sort key,
+// then day, key, principal, operation, via and bucket.
+func (s *Summary) Usage(by Dim) []Usage {
+	merged := make(map[UsageKey]*Usage)
+	for k, u := range s.usage {
+		if by != ByDay {
+			k.Day = ""
+		}
+		m := merged[k]
+		if m == nil {
+			m = &Usage{UsageKey: k}
+			merged[k] = m
+		}
+		m.Count += u.Count
+		m.Errors += u.Errors
+		widen(&m.First, &m.Last, u.First)
+		widen(&m.First, &m.Last, u.Last)
+	}
+	out := make([]Usage, 0, len(merged))
+	for _, u := range merged {
+		out = append(out, *u)
+	}
+	slices.SortFunc(out, func(a, b Usage) int {
+		return cmp.Or(
+			cmp.Compare(a.Dim(by), b.Dim(by)),
+			cmp.Compare(a.Day, b.Day),
+			cmp.Compare(a.Key, b.Key),
+			cmp.Compare(a.Principal, b.Principal),
+			cmp.Compare(a.Operation, b.Operation),
+			cmp.Compare(a.Via, b.Via),
+			cmp.Compare(a.Bucket, b.Bucket),
+		)
+	})
+	return out
+}
+
+// Dim returns the key's value for a dimension.
+func (k UsageKey) Dim(d Dim) string {
+	switch d {
+	case ByDay:
+		return k.Day
+	case ByPrincipal:
+		return k.Principal
+	case ByEvent:
+		return k.Operation
+	case ByVia:
+		return k.Via
+	}
+	return k.Key
+}
+
+// Buckets returns the S3 data event counts per bucket, sorted by bucket.
+func (s *Summary) Buckets() []BucketUsage {
+	out := make([]BucketUsage, 0, len(s.buckets))
+	for _, b := range s.buckets {
+		out = append(out, *b)
+	}
+	slices.SortFunc(out, func(a, b BucketUsage) int { return cmp.Compare(a.Bucket, b.Bucket) })
+	return out
+}
+
+// KeyOf returns the KMS key a record is about: the AWS::KMS::Key resource
+// ARN, else requestParameters.keyId, else "(none)".
+func KeyOf(r Record) string {
+	if v := gjson.GetBytes(r.Raw, `resources.#(type=="AWS::KMS::Key").ARN`).String(); v != "" {
+		return v
+	}
+	if v := gjson.GetBytes(r.Raw, "requestParameters.keyId").String(); v != "" {
+		return v
+	}
+	return "(none)"
+}
+
+// PrincipalOf names the caller: userIdentity.arn; for AWSService identities
+// invokedBy; for AWSAccount identities "account:ID"; else invokedBy, else
+// the identity type, else "(unknown)".
+func PrincipalOf(r Record) string {
+	id := gjson.GetBytes(r.Raw, "userIdentity")
+	arn, typ := id.Get("arn").String(), id.Get("type").String()
+	by, acct := id.Get("invokedBy").String(), id.Get("accountId").String()
+	switch {
+	case arn != "":
+		return arn
+	case typ == "AWSService" && by != "":
+		return by
+	case typ == "AWSAccount" && acct != "":
+		return "account:" + acct
+	case by != "":
+		return by
+	case typ != "":
+		return typ
+	}
+	return "(unknown)"
+}
+
+// viaContext maps encryption context keys to the service that set them, in
+// the order they are tried.
+var viaContext = []struct{ key, via string }{
+	{"aws:s3:arn", "s3"},
+	{"aws:ebs:id", "ebs"},
+	{"aws:cloudtrail:arn", "cloudtrail"},
+	{"aws:lambda:FunctionArn", "lambda"},
+	{"aws:logs:arn", "logs"},
+	{"aws:rds:db-id", "rds"},
+	{"SecretARN", "secretsmanager"},
+	{"PARAMETER_ARN", "ssm"},
+}
+
+// ViaOf says which service made a KMS call: from the encryption context
+// (with the bucket for S3), else userIdentity.invokedBy without
+// ".amazonaws.com", else "direct".
+func ViaOf(r Record) (via, bucket string) {
+	ctx := map[string]string{}
+	gjson.GetBytes(r.Raw, "requestParameters.encryptionContext").ForEach(func(k, v gjson.Result) bool {
+		ctx[k.String()] = v.String()
+		return true
+	})
+	for _, c := range viaContext {
+		v, ok := ctx[c.key]
+		if !ok {
+			continue
+		}
+		if c.via == "s3" {
+			bucket = s3Bucket(v)
+		}
+		return c.via, bucket
+	}
+	if by := gjson.GetBytes(r.Raw, "userIdentity.invokedBy").String(); by != "" {
+		return strings.TrimSuffix(by, ".amazonaws.com"), ""
+	}
+	return "direct", ""
+}
+
+// s3Bucket returns the bucket of an S3 ARN (arn:PARTITION:s3:::bucket/key).
+func s3Bucket(arn string) string {
+	i := strings.Index(arn, ":::")
+	if i < 0 {
+		return ""
+	}
+	b, _, _ := strings.Cut(arn[i+3:], "/")
+	return b
+}
