@@ -5,6 +5,11 @@ import (
 	"unicode/utf8"
 )
 
+// Glob reports whether s matches pattern, case-sensitively: '*' matches any run of characters
+// (possibly empty), '?' exactly one. It is the wildcard matching of policy elements, for
+// other packages (trail query's ~ operator).
+func Glob(pattern, s string) bool { return glob(pattern, s, false, false) }
+
 // glob matches s against a pattern in which '*' matches any run of characters (possibly
 // empty) and '?' exactly one character. fold compares ASCII letters case-insensitively
 // (action names). escaped gives '\' its meaning in expanded patterns: the next byte is literal.

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/keytrail/keytrail/policy"
 )
 
 // Op is a query condition's operator.
@@ -123,7 +125,7 @@ func (c Cond) Match(v gjson.Result) bool {
 	case OpNe:
 		return !c.equal(v)
 	case OpGlob:
-		return v.Exists() && v.Type != gjson.Null && Glob(c.Value, v.String())
+		return v.Exists() && v.Type != gjson.Null && policy.Glob(c.Value, v.String())
 	}
 	return false
 }
@@ -149,32 +151,4 @@ func (c Cond) equal(v gjson.Result) bool {
 		return c.Value == "null"
 	}
 	return v.Raw == c.Value
-}
-
-// Glob reports whether s matches pattern, where * matches any run of
-// characters (including none) and ? exactly one.
-func Glob(pattern, s string) bool {
-	p, t := []rune(pattern), []rune(s)
-	pi, ti := 0, 0
-	star, mark := -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			ti = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

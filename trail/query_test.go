@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/keytrail/keytrail/policy"
 )
 
 func TestQuery(t *testing.T) {
@@ -65,7 +67,7 @@ func TestGlob(t *testing.T) {
 		{"a?c", "abc", true}, {"a?c", "ac", false}, {"*b*", "abc", true}, {"a*b*c", "aXbYc", true},
 		{"a*b", "abc", false}, {"é?", "éx", true},
 	} {
-		if got := Glob(tc.p, tc.s); got != tc.want {
+		if got := policy.Glob(tc.p, tc.s); got != tc.want {
 			t.Errorf("Glob(%q, %q) = %v", tc.p, tc.s, got)
 		}
 	}
@@ -88,6 +90,6 @@ func FuzzQuery(f *testing.F) {
 			return
 		}
 		q.Match(Record{Raw: []byte(record)})
-		Glob(expr, record)
+		policy.Glob(expr, record)
 	})
 }
