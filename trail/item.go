@@ -3,6 +3,8 @@ package trail
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/tidwall/gjson"
 )
 
 // item turns one record candidate into a Record, a skip, a duplicate, or a
@@ -80,15 +82,18 @@ func (rd *reader) unwrap(raw []byte, kind Format) ([]byte, map[string]json.RawMe
 	return raw, m, ""
 }
 
-// object decodes raw as a JSON object's top-level members.
+// object splits raw, a JSON object the decoder already validated, into its top-level members
+// (the last of repeated keys wins, as with encoding/json). gjson walks it without decoding the
+// values, which the record's consumers look up themselves.
 func object(raw []byte) (map[string]json.RawMessage, bool) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return nil, false
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return nil, false
-	}
+	m := make(map[string]json.RawMessage, 16)
+	gjson.ParseBytes(raw).ForEach(func(k, v gjson.Result) bool {
+		m[k.String()] = json.RawMessage(v.Raw)
+		return true
+	})
 	return m, true
 }
 
