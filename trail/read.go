@@ -156,10 +156,7 @@ func (rd *reader) run() error {
 		rd.rec.keep = rd.dec.InputOffset()
 		tok, err := rd.dec.Token()
 		if err == io.EOF && rd.rec.err == nil {
-			if rd.values == 0 {
-				return rd.errorf(0, ErrInvalidJSON, "empty input: expected CloudTrail JSON")
-			}
-			return nil
+			return rd.end()
 		}
 		if err != nil {
 			return rd.decodeErr(err)
@@ -194,6 +191,14 @@ func (rd *reader) run() error {
 	}
 }
 
+// end is a clean end of input: an error only when the input held no value at all.
+func (rd *reader) end() error {
+	if rd.values == 0 {
+		return rd.errorf(0, ErrInvalidJSON, "empty input: expected CloudTrail JSON")
+	}
+	return nil
+}
+
 // lines reads whitespace-separated JSON values, each one record.
 func (rd *reader) lines() error {
 	for {
@@ -201,10 +206,7 @@ func (rd *reader) lines() error {
 		var raw json.RawMessage
 		err := rd.dec.Decode(&raw)
 		if err == io.EOF && rd.rec.err == nil {
-			if rd.values == 0 {
-				return rd.errorf(0, ErrInvalidJSON, "empty input: expected CloudTrail JSON")
-			}
-			return nil
+			return rd.end()
 		}
 		if err != nil {
 			return rd.decodeErr(err)
