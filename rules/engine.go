@@ -22,12 +22,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
-//go:embed lint/*.rego lint/*.md
+//go:embed lint/*.rego lint/*.md trail/*.rego trail/*.md
 var builtin embed.FS
 
 // Severities, most severe first.
@@ -58,6 +60,11 @@ type Rule struct {
 	Description string `json:"description,omitempty"`
 	Source      string `json:"source"` // "built-in" or the user's file
 	Package     string `json:"package"`
+	// Trail rules only (METADATA custom.select, threshold, window): the records the rule is
+	// given, and the sliding window its signals are counted in.
+	Select    []Selector    `json:"select,omitempty"`
+	Threshold int           `json:"threshold,omitempty"`
+	Window    time.Duration `json:"window,omitempty"`
 }
 
 // Finding is one result of a rule for one input.
@@ -83,6 +90,8 @@ type Engine struct {
 	query   rego.PreparedEvalQuery
 	targets []target // the query's bindings: x0, x1, ...
 	groups  []group  // the same targets split for EvalParallel
+	opts    []func(*rego.Rego)
+	config  map[string]any // data.keytrail.config
 }
 
 // group is a prepared query over some of the targets.
@@ -97,9 +106,15 @@ type target struct {
 	kind string // deny or warn
 }
 
-// New loads the built-in rules of set ("lint") and the .rego files (not *_test.rego) under
-// each user directory, compiles and prepares them.
+// New loads the built-in rules of set ("lint" or "trail") and the .rego files (not
+// *_test.rego) under each user directory, compiles and prepares them.
 func New(ctx context.Context, set string, userDirs []string) (*Engine, error) {
+	return NewWithData(ctx, set, userDirs, nil)
+}
+
+// NewWithData is New with a data document the rules read as data.keytrail.config (the
+// merged --data files: allowlists, thresholds).
+func NewWithData(ctx context.Context, set string, userDirs []string, config map[string]any) (*Engine, error) {
 	modules := map[string]string{}
 	sources := map[string]string{}
 	entries, err := fs.Glob(builtin, set+"/*.rego")
@@ -131,7 +146,7 @@ func New(ctx context.Context, set string, userDirs []string) (*Engine, error) {
 			sources[f] = f
 		}
 	}
-	e := &Engine{set: set, rules: map[string]*Rule{}}
+	e := &Engine{set: set, rules: map[string]*Rule{}, config: config}
 	var opts []func(*rego.Rego)
 	sets := map[target]bool{}
 	for name, src := range modules {
@@ -147,7 +162,10 @@ func New(ctx context.Context, set string, userDirs []string) (*Engine, error) {
 			sets[target{pkg, kind}] = true
 		}
 		if pkg != "main" && len(checkSets(m)) > 0 {
-			r := ruleOf(m, pkg)
+			r, err := ruleOf(m, pkg)
+			if err != nil {
+				return nil, fmt.Errorf("failed to load rules: %s: %w", name, err)
+			}
 			r.Source = sources[name]
 			if prev, dup := e.rules[pkg]; dup {
 				return nil, fmt.Errorf("failed to load rules: package %s is defined by both %s and %s", pkg, prev.Source, r.Source)
@@ -156,6 +174,10 @@ func New(ctx context.Context, set string, userDirs []string) (*Engine, error) {
 		}
 		opts = append(opts, rego.ParsedModule(m))
 	}
+	if config != nil {
+		opts = append(opts, rego.Store(inmem.NewFromObject(map[string]any{"keytrail": map[string]any{"config": config}})))
+	}
+	e.opts = opts
 	// Query exactly the deny and warn sets: evaluating all of data would also evaluate every
 	// helper rule of every package.
 	for t := range sets {
@@ -223,7 +245,8 @@ func regoFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// checkSets returns the check sets (deny, warn) a module defines; helper packages, such as
+// checkSets returns the result sets a module defines: deny and warn (findings), and for trail
+// rules signal, resolve and fact (stateful rules, see auditor.go). Helper packages, such as
 // keytrail.lint.lib, define none and are not listed as rules.
 func checkSets(m *ast.Module) []string {
 	var out []string
@@ -234,7 +257,7 @@ func checkSets(m *ast.Module) []string {
 			continue
 		}
 		n := strings.Trim(ref[0].Value.String(), `"`)
-		if (n == "deny" || n == "warn") && !seen[n] {
+		if resultSets[n] && !seen[n] {
 			seen[n] = true
 			out = append(out, n)
 		}
@@ -243,8 +266,11 @@ func checkSets(m *ast.Module) []string {
 	return out
 }
 
-// ruleOf reads a package's METADATA: title, description, custom.id and custom.severity.
-func ruleOf(m *ast.Module, pkg string) *Rule {
+var resultSets = map[string]bool{"deny": true, "warn": true, "signal": true, "resolve": true, "fact": true}
+
+// ruleOf reads a package's METADATA: title, description, custom.id and custom.severity, and
+// for trail rules custom.select, custom.threshold and custom.window.
+func ruleOf(m *ast.Module, pkg string) (*Rule, error) {
 	name := pkg[strings.LastIndexByte(pkg, '.')+1:]
 	r := &Rule{ID: strings.ReplaceAll(name, "_", "-"), Package: pkg, Title: name}
 	for _, a := range m.Annotations {
@@ -261,8 +287,11 @@ func ruleOf(m *ast.Module, pkg string) *Rule {
 		if sev, ok := a.Custom["severity"].(string); ok {
 			r.Severity = sev
 		}
+		if err := r.trailMetadata(a.Custom); err != nil {
+			return nil, err
+		}
 	}
-	return r
+	return r, nil
 }
 
 // Rules lists the loaded rules by id.
@@ -333,6 +362,9 @@ func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, idx []int, 
 	for _, r := range rs {
 		for _, i := range idx {
 			t := e.targets[i]
+			if t.kind != "deny" && t.kind != "warn" {
+				continue // a trail rule's signal, resolve or fact set: the Auditor reads them
+			}
 			pkg := strings.TrimPrefix(t.pkg, "keytrail."+e.set+".")
 			if t.pkg == "main" {
 				pkg = ""

@@ -76,16 +76,18 @@ func TestEngineRejectsBadRules(t *testing.T) {
 
 // TestBuiltinRego runs the built-in rules' _test.rego files, as `opa test` would.
 func TestBuiltinRego(t *testing.T) {
-	results, err := Test(context.Background(), "lint", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(results) < 40 {
-		t.Fatalf("only %d rule tests ran", len(results))
-	}
-	for _, r := range results {
-		if !r.Pass {
-			t.Errorf("%s.%s failed %s", r.Package, r.Name, r.Error)
+	for set, least := range map[string]int{"lint": 40, "trail": 5} {
+		results, err := Test(context.Background(), set, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(results) < least {
+			t.Fatalf("%s: only %d rule tests ran", set, len(results))
+		}
+		for _, r := range results {
+			if !r.Pass {
+				t.Errorf("%s: %s.%s failed %s", set, r.Package, r.Name, r.Error)
+			}
 		}
 	}
 }

@@ -184,12 +184,22 @@ func writeJSONIndent(w io.Writer, v any) error {
 
 // table renders rows under a header.
 func table(w io.Writer, header []string, rows [][]string) error {
-	t := tablewriter.NewTable(w,
+	return tableWrap(w, header, rows, 0)
+}
+
+// tableWrap is table with cells wrapped at word boundaries to at most width columns (0: no
+// wrapping), for long messages.
+func tableWrap(w io.Writer, header []string, rows [][]string, width int) error {
+	opts := []tablewriter.Option{
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
-	)
+	}
+	if width > 0 {
+		opts = append(opts, tablewriter.WithRowAutoWrap(tw.WrapNormal), tablewriter.WithRowMaxWidth(width))
+	}
+	t := tablewriter.NewTable(w, opts...)
 	t.Header(toAny(header)...)
 	for _, r := range rows {
 		if err := t.Append(toAny(r)...); err != nil {

@@ -1,14 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 
+	"github.com/keytrail/keytrail/rules"
 	"github.com/keytrail/keytrail/simulate"
+	"github.com/keytrail/keytrail/trail"
+	"github.com/keytrail/keytrail/trail/audit"
 )
 
 const simulateHelp = `
-Usage: keytrail simulate [SCENARIO] [--seed N] [--trail-out FILE | --trail-dir DIR] [-o table|json]
+Usage: keytrail simulate [SCENARIO] [--seed N] [--trail-out FILE | --trail-dir DIR]
+                         [--rules DIR]... [--data FILE]... [--no-audit] [-o table|json]
 
 Runs a scenario file (YAML: account, region, principals with IAM policies, keys with policies
 and aliases, buckets with policies and default encryption, and steps, each with the outcome it
@@ -36,8 +42,10 @@ Every KMS call (management events) and S3 object call (data events) is recorded 
 records: --trail-out writes one {"Records": [...]} file, --trail-dir a gzip'd delivery file in the
 AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ layout. The same --seed writes the same bytes.
 
-Each step has an expected outcome; the exit status says whether all were met. (The audit of
-the trail comes with the trail rules.)
+Then the trail is audited with the trail rules, as 'keytrail trail audit' would (--rules adds
+your rules, --data your allowlists; --no-audit skips it). Each step has an expected outcome; the
+exit status says whether all were met (the audit's findings are reported, not judged).
+-o json prints {"steps": [...], "audit": [...findings]}.
 
 Exit status: 0 every step as expected, 1 a step differed, 2 usage error, 3 invalid scenario.
 `
@@ -50,6 +58,11 @@ func runSimulate(args []string, s *stdio) int {
 	fs.StringVar(&trailOut, "trail-out", "", "write the CloudTrail records to `FILE` ({\"Records\": [...]})")
 	fs.StringVar(&trailDir, "trail-dir", "", "write a CloudTrail delivery file under `DIR` (AWSLogs/... layout, gzip)")
 	fs.VarP(newOutputFlag(&output), "output", "o", "output format: table or json")
+	var ruleDirs, dataFiles []string
+	var noAudit bool
+	fs.StringArrayVar(&ruleDirs, "rules", nil, "also audit the trail with the Rego trail rules in `DIR` (repeatable)")
+	fs.StringArrayVar(&dataFiles, "data", nil, "allowlists for the audit: `FILE`, as for keytrail trail audit (repeatable)")
+	fs.BoolVar(&noAudit, "no-audit", false, "do not audit the trail")
 	if done, code := parseFlags(fs, args, s); done {
 		return code
 	}
@@ -100,6 +113,20 @@ func runSimulate(args []string, s *stdio) int {
 		}
 		fmt.Fprintf(s.err, "keytrail: wrote %d CloudTrail records to %s\n", len(rec.Records), path)
 	}
+	var findings []rules.AuditFinding
+	if !noAudit {
+		var log bytes.Buffer
+		if err := rec.WriteLog(&log); err != nil {
+			return inputError(s, err)
+		}
+		name := "<simulated trail>"
+		if trailOut != "" {
+			name = trailOut
+		}
+		if findings, err = auditLog(name, log.Bytes(), ruleDirs, dataFiles); err != nil {
+			return inputError(s, err)
+		}
+	}
 	failed := 0
 	for _, r := range results {
 		if !r.AsExpect {
@@ -107,7 +134,10 @@ func runSimulate(args []string, s *stdio) int {
 		}
 	}
 	if output == "json" {
-		if err := writeJSONIndent(s.out, results); err != nil {
+		if findings == nil {
+			findings = []rules.AuditFinding{}
+		}
+		if err := writeJSONIndent(s.out, map[string]any{"steps": results, "audit": findings}); err != nil {
 			return inputError(s, err)
 		}
 	} else {
@@ -124,9 +154,37 @@ func runSimulate(args []string, s *stdio) int {
 			return inputError(s, err)
 		}
 		fmt.Fprintf(s.out, "%d steps, %d as expected, %d not\n", len(results), len(results)-failed, failed)
+		if !noAudit {
+			fmt.Fprintf(s.out, "\nTrail audit (%d records, keytrail trail audit's rules): ", len(rec.Records))
+			if len(findings) == 0 {
+				fmt.Fprintln(s.out, "no findings")
+			} else {
+				fmt.Fprintln(s.out)
+				if err := writeAuditTable(s.out, findings); err != nil {
+					return inputError(s, err)
+				}
+			}
+		}
 	}
 	if failed > 0 {
 		return exitDenied
 	}
 	return exitOK
+}
+
+// auditLog audits a CloudTrail log held in memory with the trail rules.
+func auditLog(name string, log []byte, ruleDirs, dataFiles []string) ([]rules.AuditFinding, error) {
+	config, err := audit.LoadData(dataFiles)
+	if err != nil {
+		return nil, err
+	}
+	au, err := audit.New(context.Background(), audit.Options{RuleDirs: ruleDirs, Config: config})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := trail.Read(bytes.NewReader(log), name, trail.Options{}, au.Add); err != nil {
+		return nil, err
+	}
+	fs, _, err := au.Close()
+	return fs, err
 }

@@ -23,7 +23,8 @@ Records are de-duplicated by eventID.
 Subcommands:
   query    print the records that match conditions on their fields
   summary  KMS key usage per key, principal, operation and calling service; S3 data events per bucket
-  audit    (not yet built)
+  audit    run the Rego trail rules: key state and policy changes, unexpected key users,
+           denial bursts, SSE-C mass encryption, trail tampering and more
 
 Run 'keytrail trail SUBCOMMAND --help' for its flags and examples.
 
@@ -31,6 +32,7 @@ Examples:
   keytrail simulate --trail-out /tmp/t.json
   keytrail trail summary /tmp/t.json
   keytrail trail query 'eventName=Decrypt AND errorCode?' /tmp/t.json -o table
+  keytrail trail audit /tmp/t.json --data allow.yaml
 `
 
 const trailQueryHelp = `
@@ -105,7 +107,7 @@ func runTrail(args []string, s *stdio) int {
 	case "summary":
 		return runTrailSummary(args[1:], s)
 	case "audit":
-		return usageError(s, "trail", "trail audit is not yet built")
+		return runTrailAudit(args[1:], s)
 	}
 	return usageError(s, "trail", fmt.Sprintf("unknown trail subcommand %q", args[0]))
 }

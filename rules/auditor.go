@@ -1,0 +1,411 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/tidwall/gjson"
+)
+
+// An Auditor runs the trail rules over a stream of records. Records are evaluated in batches
+// (input.records, one array per rule holding the records its selectors pick) on all cores.
+// What a rule says about one record it says in deny or warn; what takes more than one record
+// it says in three more sets, whose state the Auditor keeps across batches and files:
+//
+//   - signal {group, record, message}: counted per group in the rule's sliding window
+//     (custom.threshold and custom.window, overridable in data.keytrail.config.thresholds);
+//     reaching the threshold is a finding on the record that reached it;
+//   - resolve {key, record}: a finding with that resolve_key on an earlier record is resolved
+//     (DisableKey followed by EnableKey);
+//   - fact {key, record}: a finding that needs that key is kept only if some record states it.
+//
+// A deny or warn object is {record, message} and optionally severity, id, principal, key,
+// resolve_key, needs and dedupe (of findings sharing a dedupe value only the first is kept).
+type Auditor struct {
+	e       *Engine
+	rules   []*auditRule
+	paths   []string // the selectors' paths, read once per record
+	size    int
+	batch   []Item
+	seq     int64
+	work    chan []Item
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	err     error
+	state   auditState
+	stats   AuditStats
+}
+
+// Item is one record handed to an Auditor. The Auditor keeps Raw: the caller must not reuse it.
+type Item struct {
+	Raw   []byte         // the record, a valid JSON object
+	Extra map[string]any // given to rules as the record's member "keytrail"
+	Time  time.Time      // eventTime; orders the stateful sets
+	Ref   Ref
+	seq   int64 // reading order: breaks ties between equal times
+}
+
+// Ref is what a finding says about its record.
+type Ref struct {
+	EventID   string `json:"eventID"`
+	EventName string `json:"eventName"`
+	File      string `json:"file"`
+	Offset    int64  `json:"offset"`
+	Principal string `json:"principal,omitempty"`
+	Key       string `json:"key,omitempty"`
+}
+
+// AuditFinding is one finding of a trail rule.
+type AuditFinding struct {
+	ID        string    `json:"id"`
+	Severity  string    `json:"severity"`
+	Message   string    `json:"message"`
+	EventTime time.Time `json:"eventTime"`
+	Ref
+	Count      int    `json:"count,omitempty"` // window findings: records in the window
+	Resolved   bool   `json:"resolved,omitempty"`
+	ResolvedBy string `json:"resolvedBy,omitempty"` // the eventID that resolved it
+	seq        int64
+	resolvedAt time.Time
+	resolvedSeq int64
+	resolveKey string
+	needs      string
+	dedupe     string
+}
+
+// AuditStats counts what the Auditor did.
+type AuditStats struct {
+	Records   int64            `json:"records"`
+	Evaluated map[string]int64 `json:"evaluated"` // by rule id: records its selectors picked
+}
+
+// AuditOptions tune an Auditor.
+type AuditOptions struct {
+	Disable   []string // rule ids not to run
+	BatchSize int      // records per batch; 0 means 1,000
+	Workers   int      // concurrent batches; 0 means GOMAXPROCS
+}
+
+type auditRule struct {
+	*Rule
+	query     rego.PreparedEvalQuery
+	sets      []target // the result sets it defines; pkg holds the query binding (x<i>)
+	threshold int
+	window    time.Duration
+}
+
+// point is a record a stateful set named.
+type point struct {
+	time    time.Time
+	seq     int64
+	ref     Ref
+	message string
+}
+
+func (p point) before(q point) bool {
+	if !p.time.Equal(q.time) {
+		return p.time.Before(q.time)
+	}
+	return p.seq < q.seq
+}
+
+type auditState struct {
+	findings []AuditFinding
+	signals  map[[2]string][]point // (rule, group)
+	resolves map[[2]string][]point // (rule, key)
+	facts    map[[2]string]bool    // (rule, key)
+}
+
+// NewAuditor prepares one query per rule. Rules without a deny, warn or signal set are helpers
+// and are skipped.
+func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, error) {
+	a := &Auditor{e: e, size: opts.BatchSize}
+	if a.size <= 0 {
+		a.size = 1000
+	}
+	disabled := map[string]bool{}
+	for _, id := range opts.Disable {
+		disabled[id] = true
+	}
+	byPkg := map[string][]int{}
+	for i, t := range e.targets {
+		byPkg[t.pkg] = append(byPkg[t.pkg], i)
+	}
+	pkgs := make([]string, 0, len(byPkg))
+	for p := range byPkg {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	var plain []*Rule
+	for _, pkg := range pkgs {
+		r := e.rules[pkg]
+		if r == nil {
+			r = &Rule{ID: "user", Package: pkg, Severity: SeverityError}
+		}
+		if disabled[r.ID] {
+			continue
+		}
+		q, err := prepare(ctx, e.opts, e.targets, byPkg[pkg])
+		if err != nil {
+			return nil, err
+		}
+		ar := &auditRule{Rule: r, query: q, threshold: r.Threshold, window: r.Window}
+		for _, i := range byPkg[pkg] {
+			ar.sets = append(ar.sets, target{pkg: fmt.Sprintf("x%d", i), kind: e.targets[i].kind})
+		}
+		if err := ar.override(e.config); err != nil {
+			return nil, err
+		}
+		a.rules = append(a.rules, ar)
+		plain = append(plain, r)
+	}
+	a.paths = selectorPaths(plain)
+	a.state = auditState{signals: map[[2]string][]point{}, resolves: map[[2]string][]point{}, facts: map[[2]string]bool{}}
+	a.stats.Evaluated = map[string]int64{}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	a.work = make(chan []Item, workers)
+	for range workers {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			for b := range a.work {
+				if err := a.evalBatch(ctx, b); err != nil {
+					a.mu.Lock()
+					if a.err == nil {
+						a.err = err
+					}
+					a.mu.Unlock()
+				}
+			}
+		}()
+	}
+	return a, nil
+}
+
+// override applies data.keytrail.config.thresholds[id] = {threshold, window}.
+func (r *auditRule) override(config map[string]any) error {
+	ths, _ := config["thresholds"].(map[string]any)
+	o, ok := ths[r.ID].(map[string]any)
+	if !ok {
+		return nil
+	}
+	tmp := &Rule{}
+	if err := tmp.trailMetadata(o); err != nil {
+		return fmt.Errorf("data keytrail.config.thresholds.%s: %w", r.ID, err)
+	}
+	if tmp.Threshold > 0 {
+		r.threshold = tmp.Threshold
+	}
+	if tmp.Window > 0 {
+		r.window = tmp.Window
+	}
+	return nil
+}
+
+// Add queues one record. It returns the first evaluation error, after which the Auditor stops.
+func (a *Auditor) Add(it Item) error {
+	a.mu.Lock()
+	err := a.err
+	a.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	it.seq = a.seq
+	a.seq++
+	a.batch = append(a.batch, it)
+	if len(a.batch) >= a.size {
+		a.work <- a.batch
+		a.batch = make([]Item, 0, a.size)
+	}
+	return nil
+}
+
+// evalBatch selects, converts and evaluates one batch, then merges its results.
+func (a *Auditor) evalBatch(ctx context.Context, b []Item) error {
+	vals := make([]gjson.Result, len(a.paths))
+	byPath := make(map[string]gjson.Result, len(a.paths))
+	picks := make([][]int, len(a.rules)) // per rule: batch indexes
+	for i := range b {
+		if len(a.paths) > 0 {
+			copy(vals, gjson.GetManyBytes(b[i].Raw, a.paths...))
+			for j, p := range a.paths {
+				byPath[p] = vals[j]
+			}
+		}
+		for r, rule := range a.rules {
+			if pick(rule.Select, byPath) {
+				picks[r] = append(picks[r], i)
+			}
+		}
+	}
+	terms := make([]*ast.Term, len(b)) // converted on first use
+	var st auditState
+	st.signals, st.resolves, st.facts = map[[2]string][]point{}, map[[2]string][]point{}, map[[2]string]bool{}
+	counts := make([]int64, len(a.rules))
+	for r, rule := range a.rules {
+		idx := picks[r]
+		if len(idx) == 0 {
+			continue
+		}
+		counts[r] = int64(len(idx))
+		recs := make([]*ast.Term, len(idx))
+		for j, i := range idx {
+			if terms[i] == nil {
+				terms[i] = ast.NewTerm(recordValue(b[i]))
+			}
+			recs[j] = terms[i]
+		}
+		input := ast.NewObject([2]*ast.Term{ast.StringTerm("records"), ast.ArrayTerm(recs...)})
+		rs, err := rule.query.Eval(ctx, rego.EvalParsedInput(input))
+		if err != nil {
+			return fmt.Errorf("failed to evaluate trail rule %s: %w", rule.ID, err)
+		}
+		for _, res := range rs {
+			for _, set := range rule.sets {
+				for _, item := range asList(res.Bindings[set.pkg]) {
+					if err := st.add(rule, set.kind, item, b, idx); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.stats.Records += int64(len(b))
+	for r, n := range counts {
+		a.stats.Evaluated[a.rules[r].ID] += n
+	}
+	a.state.merge(st)
+	return nil
+}
+
+func pick(sels []Selector, vals map[string]gjson.Result) bool {
+	if len(sels) == 0 {
+		return true
+	}
+	for _, s := range sels {
+		if s.matches(vals) {
+			return true
+		}
+	}
+	return false
+}
+
+// recordValue is the record as Rego sees it: its JSON with Extra as member "keytrail".
+func recordValue(it Item) ast.Value {
+	v := jsonValue(it.Raw)
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return v
+	}
+	if it.Extra != nil {
+		ev, err := toValue(it.Extra)
+		if err == nil {
+			obj.Insert(ast.StringTerm("keytrail"), ast.NewTerm(ev))
+		}
+	}
+	return obj
+}
+
+// add files one member of a rule's result set.
+func (st *auditState) add(rule *auditRule, kind string, item any, b []Item, idx []int) error {
+	m, ok := item.(map[string]any)
+	if !ok {
+		return fmt.Errorf("trail rule %s: a %s result must be an object with record and message, not %T", rule.ID, kind, item)
+	}
+	ri, ok := intOf(m["record"])
+	if !ok || ri < 0 || ri >= len(idx) {
+		return fmt.Errorf("trail rule %s: a %s result needs record, the index of a record in input.records (got %v)", rule.ID, kind, m["record"])
+	}
+	it := b[idx[ri]]
+	p := point{time: it.Time, seq: it.seq, ref: it.Ref, message: strOf(m["message"])}
+	key := strOf(m["key"])
+	switch kind {
+	case "signal":
+		g := strOf(m["group"])
+		if g == "" || rule.threshold == 0 {
+			return fmt.Errorf("trail rule %s: a signal needs a group, and the rule a custom.threshold", rule.ID)
+		}
+		st.signals[[2]string{rule.ID, g}] = append(st.signals[[2]string{rule.ID, g}], p)
+		return nil
+	case "resolve", "fact":
+		if key == "" {
+			return fmt.Errorf("trail rule %s: a %s result needs a key", rule.ID, kind)
+		}
+		if kind == "fact" {
+			st.facts[[2]string{rule.ID, key}] = true
+		} else {
+			st.resolves[[2]string{rule.ID, key}] = append(st.resolves[[2]string{rule.ID, key}], p)
+		}
+		return nil
+	}
+	f := AuditFinding{ID: rule.ID, Severity: rule.Severity, Message: p.message, EventTime: it.Time, Ref: it.Ref, seq: it.seq,
+		resolveKey: strOf(m["resolve_key"]), needs: strOf(m["needs"]), dedupe: strOf(m["dedupe"])}
+	if f.Severity == "" {
+		f.Severity = SeverityError
+		if kind == "warn" {
+			f.Severity = SeverityWarning
+		}
+	}
+	if s := strOf(m["severity"]); s != "" {
+		f.Severity = s
+	}
+	if id := strOf(m["id"]); id != "" {
+		f.ID = id
+	}
+	if s := strOf(m["principal"]); s != "" {
+		f.Principal = s
+	}
+	if key != "" {
+		f.Key = key
+	}
+	if f.Message == "" {
+		return fmt.Errorf("trail rule %s: a %s result needs a message", rule.ID, kind)
+	}
+	if SeverityRank(f.Severity) == 0 {
+		return fmt.Errorf("trail rule %s: invalid severity %q (expected error, warning or info)", rule.ID, f.Severity)
+	}
+	st.findings = append(st.findings, f)
+	return nil
+}
+
+func (st *auditState) merge(o auditState) {
+	st.findings = append(st.findings, o.findings...)
+	for k, v := range o.signals {
+		st.signals[k] = append(st.signals[k], v...)
+	}
+	for k, v := range o.resolves {
+		st.resolves[k] = append(st.resolves[k], v...)
+	}
+	for k := range o.facts {
+		st.facts[k] = true
+	}
+}
+
+func intOf(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case float64:
+		return int(n), float64(int(n)) == n
+	case interface{ Int64() (int64, error) }:
+		i, err := n.Int64()
+		return int(i), err == nil
+	}
+	return 0, false
+}
+
+func strOf(v any) string {
+	s, _ := v.(string)
+	return s
+}

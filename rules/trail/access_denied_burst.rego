@@ -1,0 +1,33 @@
+# METADATA
+# title: Burst of denied calls
+# description: |
+#   At least threshold calls denied (AccessDenied, AccessDeniedException, UnauthorizedOperation,
+#   VpceAccessDenied, ...) for one principal, or from one source IP address, on one service within
+#   the window: someone probing permissions or a broken deployment. Counted across files; change
+#   the numbers with --data thresholds: {access-denied-burst: {threshold: N, window: 10m}}.
+# custom:
+#   id: access-denied-burst
+#   severity: warning
+#   threshold: 40
+#   window: 6m
+#   select:
+#     - errorCode: ["*AccessDenied*", "*UnauthorizedOperation", "*Unauthorized*", "*Forbidden*"]
+package keytrail.trail.access_denied_burst
+
+import data.keytrail.trail.lib
+
+denied(r) if regex.match(`(?i)(AccessDenied|Unauthorized|Forbidden)`, r.errorCode)
+
+signal contains {"record": i, "group": sprintf("principal %s on %s", [lib.principal(r), r.eventSource]), "message": sprintf("calls by %s denied on %s", [lib.principal(r), r.eventSource])} if {
+	some i, r in input.records
+	denied(r)
+}
+
+signal contains {"record": i, "group": sprintf("address %s on %s", [r.sourceIPAddress, r.eventSource]), "message": sprintf("calls from %s denied on %s", [r.sourceIPAddress, r.eventSource])} if {
+	some i, r in input.records
+	denied(r)
+	is_address(r.sourceIPAddress)
+}
+
+# is_address: an IP address, not a service name or "AWS Internal".
+is_address(s) if regex.match(`^[0-9a-fA-F.:]+$`, s)

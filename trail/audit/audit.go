@@ -1,0 +1,144 @@
+// Package audit runs the trail rules (rules/trail and users' --rules) over CloudTrail records:
+// it adds to each record the facts keytrail derives in Go (the key, the principal, the key's
+// account, the lint findings of a new key policy) and hands the records to a rules.Auditor.
+package audit
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/keytrail/keytrail/internal/lint"
+	"github.com/keytrail/keytrail/policy"
+	"github.com/keytrail/keytrail/rules"
+	"github.com/keytrail/keytrail/trail"
+)
+
+// Options configure an Auditor.
+type Options struct {
+	RuleDirs []string       // users' rule directories (--rules)
+	Config   map[string]any // merged --data files: data.keytrail.config
+	Disable  []string       // rule ids
+	Workers  int            // 0: GOMAXPROCS
+}
+
+// Auditor audits a stream of records.
+type Auditor struct {
+	engine *rules.Engine
+	a      *rules.Auditor
+	ctx    context.Context
+
+	lintOnce sync.Once
+	linter   *lint.Linter
+	lintErr  error
+}
+
+// New loads and prepares the rules. An unknown id in Disable is an error.
+func New(ctx context.Context, opts Options) (*Auditor, error) {
+	e, err := rules.NewWithData(ctx, "trail", opts.RuleDirs, opts.Config)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, r := range e.Rules() {
+		known[r.ID] = true
+	}
+	for _, id := range opts.Disable {
+		if !known[id] {
+			return nil, fmt.Errorf("--disable %s: no such trail rule (keytrail rules list --set trail shows them)", id)
+		}
+	}
+	a, err := e.NewAuditor(ctx, rules.AuditOptions{Disable: opts.Disable, Workers: opts.Workers})
+	if err != nil {
+		return nil, err
+	}
+	return &Auditor{engine: e, a: a, ctx: ctx}, nil
+}
+
+// Rules lists the loaded rules.
+func (au *Auditor) Rules() []rules.Rule { return au.engine.Rules() }
+
+// Add queues one record. It copies what it keeps, so r.Raw may be reused after it returns.
+func (au *Auditor) Add(r trail.Record) error {
+	extra, err := au.facts(r)
+	if err != nil {
+		return err
+	}
+	return au.a.Add(rules.Item{
+		Raw:   append([]byte(nil), r.Raw...),
+		Extra: extra,
+		Time:  r.EventTime,
+		Ref: rules.Ref{EventID: r.EventID, EventName: r.EventName, File: r.Source.File, Offset: r.Source.Offset,
+			Principal: extra["principal"].(string), Key: extra["key"].(string)},
+	})
+}
+
+// Close finishes the audit: findings sorted by time, and what the rules were given.
+func (au *Auditor) Close() ([]rules.AuditFinding, rules.AuditStats, error) {
+	return au.a.Close()
+}
+
+// facts computes the record's "keytrail" member (rules/trail/README.md lists it).
+func (au *Auditor) facts(r trail.Record) (map[string]any, error) {
+	key, keyAccount := "", ""
+	if r.EventSource == "kms.amazonaws.com" {
+		if key = trail.KeyOf(r); key == "(none)" {
+			key = ""
+		}
+		keyAccount = accountOf(key)
+		if keyAccount == "" {
+			keyAccount = gjson.GetBytes(r.Raw, "recipientAccountId").String()
+		}
+	}
+	m := map[string]any{"key": key, "principal": trail.PrincipalOf(r), "key_account": keyAccount}
+	if r.EventSource == "kms.amazonaws.com" && r.EventName == "PutKeyPolicy" {
+		if doc := gjson.GetBytes(r.Raw, "requestParameters.policy"); doc.Type == gjson.String {
+			fs, why, err := au.lintPolicy(doc.Str)
+			if err != nil {
+				return nil, err
+			}
+			m["policy_findings"] = fs
+			if why != "" {
+				m["policy_error"] = why
+			}
+		}
+	}
+	return m, nil
+}
+
+// lintPolicy lints a new key policy; a document that does not parse is reported in why.
+func (au *Auditor) lintPolicy(doc string) (fs []any, why string, err error) {
+	au.lintOnce.Do(func() {
+		au.linter, au.lintErr = lint.New(au.ctx, lint.Options{Type: policy.LintKey})
+	})
+	if au.lintErr != nil {
+		return nil, "", au.lintErr
+	}
+	found, err := au.linter.Lint(au.ctx, "requestParameters.policy", []byte(doc))
+	if err != nil {
+		return nil, "", err
+	}
+	fs = []any{}
+	for _, f := range found {
+		fs = append(fs, map[string]any{"id": f.ID, "severity": f.Severity, "message": f.Message})
+		if f.ID == "invalid-json" {
+			why = f.Message
+		}
+	}
+	return fs, why, nil
+}
+
+// accountOf returns the account field of an ARN, or "".
+func accountOf(arn string) string {
+	if !strings.HasPrefix(arn, "arn:") {
+		return ""
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
