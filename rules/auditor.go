@@ -28,18 +28,18 @@ import (
 // A deny or warn object is {record, message} and optionally severity, id, principal, key,
 // resolve_key, needs and dedupe (of findings sharing a dedupe value only the first is kept).
 type Auditor struct {
-	e       *Engine
-	rules   []*auditRule
-	paths   []string // the selectors' paths, read once per record
-	size    int
-	batch   []Item
-	seq     int64
-	work    chan []Item
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	err     error
-	state   auditState
-	stats   AuditStats
+	e     *Engine
+	rules []*auditRule
+	paths []string // the selectors' paths, read once per record
+	size  int
+	batch []Item
+	seq   int64
+	work  chan []Item
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	err   error
+	state auditState
+	stats AuditStats
 }
 
 // Item is one record handed to an Auditor. The Auditor keeps Raw: the caller must not reuse it.
@@ -68,15 +68,15 @@ type AuditFinding struct {
 	Message   string    `json:"message"`
 	EventTime time.Time `json:"eventTime"`
 	Ref
-	Count      int    `json:"count,omitempty"` // window findings: records in the window
-	Resolved   bool   `json:"resolved,omitempty"`
-	ResolvedBy string `json:"resolvedBy,omitempty"` // the eventID that resolved it
-	seq        int64
-	resolvedAt time.Time
+	Count       int    `json:"count,omitempty"` // window findings: records in the window
+	Resolved    bool   `json:"resolved,omitempty"`
+	ResolvedBy  string `json:"resolvedBy,omitempty"` // the eventID that resolved it
+	seq         int64
+	resolvedAt  time.Time
 	resolvedSeq int64
-	resolveKey string
-	needs      string
-	dedupe     string
+	resolveKey  string
+	needs       string
+	dedupe      string
 }
 
 // AuditStats counts what the Auditor did.
