@@ -25,8 +25,9 @@ import (
 //     (DisableKey followed by EnableKey);
 //   - fact {key, record}: a finding that needs that key is kept only if some record states it.
 //
-// A deny or warn object is {record, message} and optionally severity, id, principal, key,
-// resolve_key, needs and dedupe (of findings sharing a dedupe value only the first is kept).
+// A deny or warn object is {record, message} and optionally severity (deny defaults to error,
+// warn to warning), id, principal, key, resolve_key, needs and dedupe (of findings sharing a
+// dedupe value only the first is kept).
 type Auditor struct {
 	e     *Engine
 	rules []*auditRule
@@ -349,12 +350,16 @@ func (st *auditState) add(rule *auditRule, kind string, item any, b []Item, idx 
 		}
 		return nil
 	}
-	f := AuditFinding{ID: rule.ID, Severity: rule.Severity, Message: p.message, EventTime: it.Time, Ref: it.Ref, seq: it.seq,
-		resolveKey: strOf(m["resolve_key"]), needs: strOf(m["needs"]), dedupe: strOf(m["dedupe"])}
-	if f.Severity == "" {
-		f.Severity = SeverityError
-		if kind == "warn" {
-			f.Severity = SeverityWarning
+	// deny is an error and warn a warning unless the member says otherwise; the METADATA
+	// severity is the rule's headline and its window findings' severity.
+	f := AuditFinding{ID: rule.ID, Severity: SeverityError, Message: p.message, EventTime: it.Time, Ref: it.Ref, seq: it.seq,
+		resolveKey: strOf(m["resolve_key"]), dedupe: strOf(m["dedupe"])}
+	if kind == "warn" {
+		f.Severity = SeverityWarning
+	}
+	if n, ok := m["needs"]; ok {
+		if f.needs = strOf(n); f.needs == "" {
+			return nil // needs a fact about nothing: never stated
 		}
 	}
 	if s := strOf(m["severity"]); s != "" {

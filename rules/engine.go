@@ -62,9 +62,10 @@ type Rule struct {
 	Package     string `json:"package"`
 	// Trail rules only (METADATA custom.select, threshold, window): the records the rule is
 	// given, and the sliding window its signals are counted in.
-	Select    []Selector    `json:"select,omitempty"`
-	Threshold int           `json:"threshold,omitempty"`
-	Window    time.Duration `json:"window,omitempty"`
+	Select     []Selector    `json:"select,omitempty"`
+	Threshold  int           `json:"threshold,omitempty"`
+	Window     time.Duration `json:"-"`
+	WindowText string        `json:"window,omitempty"` // Window as a Go duration: "6m0s"
 }
 
 // Finding is one result of a rule for one input.

@@ -88,7 +88,7 @@ func (r *Rule) trailMetadata(custom map[string]any) error {
 		if err != nil || d <= 0 {
 			return fmt.Errorf("custom.window must be a positive duration such as 6m, not %v", w)
 		}
-		r.Window = d
+		r.Window, r.WindowText = d, d.String()
 	}
 	return nil
 }
@@ -111,8 +111,8 @@ func selectorPaths(rs []*Rule) []string {
 	return out
 }
 
-// describe renders a selector for `keytrail rules list`: "eventSource=kms.amazonaws.com AND ...".
-func (s Selector) describe() string {
+// String renders a selector for `keytrail rules list`: "eventName=A|B AND eventSource=kms...".
+func (s Selector) String() string {
 	var parts []string
 	for p, pats := range s {
 		parts = append(parts, p+"="+strings.Join(pats, "|"))

@@ -12,13 +12,14 @@ import (
 	"github.com/keytrail/keytrail/internal/cases"
 	"github.com/keytrail/keytrail/internal/lint"
 	"github.com/keytrail/keytrail/simulate"
+	"github.com/keytrail/keytrail/trail/audit"
 )
 
 const testHelp = `
 Usage: keytrail test [-v] [-o table|json] DIR|FILE...
 
 Runs fixture files and compares each result with its expectation. Directories are walked
-recursively for two kinds of fixture:
+recursively for these kinds of fixture:
   evaluator cases: a JSON array of cases, or {"cases": [...]}. A case passes when its decision
     equals "expect", or when it has "expectError": true and its input is rejected.
   lint fixtures: TYPE/NAME.json with TYPE/NAME.expected.json beside it (TYPE: key, bucket,
@@ -26,6 +27,9 @@ recursively for two kinds of fixture:
     findings match on id, severity, statement, line and column.
   scenarios: *.yaml scenario files (keytrail simulate --help). One passes when every step ends
     as it expects.
+  trail fixtures: NAME.json (a CloudTrail file) with NAME.audit.json beside it:
+    {"data"?: {...as --data}, "findings": [{id, severity, eventID, resolved, count}]}. It passes
+    when keytrail trail audit finds exactly those findings.
 Other JSON files (policies the cases refer to) are skipped and counted.
 
 Prints the failures (all cases with -v) as a table, then "N passed, N failed".
@@ -56,10 +60,11 @@ func runTest(args []string, s *stdio) int {
 	if flags.NArg() == 0 {
 		return usageError(s, "test", "expected at least one DIR or FILE")
 	}
-	files, fixtures, scenarios, skipped, err := fixtureFiles(flags.Args())
+	set, err := fixtureFiles(flags.Args())
 	if err != nil {
 		return inputError(s, err)
 	}
+	files, fixtures, scenarios, skipped := set.cases, set.lint, set.scenarios, set.skipped
 	var rows []testRow
 	passed, failed := 0, 0
 	record := func(file, id string, ok bool, why string) {
@@ -109,6 +114,13 @@ func runTest(args []string, s *stdio) int {
 		}
 		record(lint.FixturePolicy(f), "lint", ok, why)
 	}
+	for _, f := range set.trails {
+		ok, why, err := audit.RunFixture(context.Background(), f)
+		if err != nil {
+			return inputError(s, err)
+		}
+		record(audit.FixtureTrail(f), "audit", ok, why)
+	}
 	if output == "json" {
 		if err := writeJSONIndent(s.out, map[string]any{"passed": passed, "failed": failed, "skippedFiles": skipped, "results": rows}); err != nil {
 			return inputError(s, err)
@@ -138,23 +150,32 @@ func runTest(args []string, s *stdio) int {
 	return exitOK
 }
 
-// fixtureFiles expands the arguments into case files and lint fixtures (their expected
-// files), sorted. Files named directly must be one or the other; in directories, other JSON
-// files are skipped and counted.
-func fixtureFiles(args []string) (caseFiles, lintFixtures, scenarios []string, skipped int, err error) {
+// fixtureSet lists the fixtures found: evaluator case files, lint fixtures and trail fixtures
+// (their expected files), scenarios; and how many other JSON files were skipped.
+type fixtureSet struct {
+	cases, lint, trails, scenarios []string
+	skipped                        int
+}
+
+// fixtureFiles expands the arguments into fixtures, sorted. Files named directly must be one
+// of the kinds; in directories, other JSON files are skipped and counted.
+func fixtureFiles(args []string) (fixtureSet, error) {
+	var set fixtureSet
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
+			return set, fmt.Errorf("failed to read fixtures: %w", err)
 		}
 		if !st.IsDir() {
 			switch {
 			case strings.HasSuffix(a, ".yaml") || strings.HasSuffix(a, ".yml"):
-				scenarios = append(scenarios, a)
+				set.scenarios = append(set.scenarios, a)
 			case lint.IsFixture(a):
-				lintFixtures = append(lintFixtures, a)
+				set.lint = append(set.lint, a)
+			case audit.IsFixture(a):
+				set.trails = append(set.trails, a)
 			default:
-				caseFiles = append(caseFiles, a)
+				set.cases = append(set.cases, a)
 			}
 			continue
 		}
@@ -164,37 +185,42 @@ func fixtureFiles(args []string) (caseFiles, lintFixtures, scenarios []string, s
 				all = append(all, path)
 			}
 			if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) && strings.Contains(filepath.ToSlash(path), "scenarios/") {
-				scenarios = append(scenarios, path)
+				set.scenarios = append(set.scenarios, path)
 			}
 			return err
 		})
 		if err != nil {
-			return nil, nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
+			return set, fmt.Errorf("failed to read fixtures: %w", err)
 		}
-		policies := map[string]bool{}
+		covered := map[string]bool{} // the inputs of lint and trail fixtures
 		for _, p := range all {
-			if lint.IsFixture(p) {
-				lintFixtures = append(lintFixtures, p)
-				policies[lint.FixturePolicy(p)] = true
+			switch {
+			case lint.IsFixture(p):
+				set.lint = append(set.lint, p)
+				covered[p], covered[lint.FixturePolicy(p)] = true, true
+			case audit.IsFixture(p):
+				set.trails = append(set.trails, p)
+				covered[p], covered[audit.FixtureTrail(p)] = true, true
 			}
 		}
 		for _, p := range all {
-			if lint.IsFixture(p) || policies[p] {
+			if covered[p] {
 				continue
 			}
 			data, err := os.ReadFile(p)
 			if err != nil {
-				return nil, nil, nil, 0, fmt.Errorf("failed to read fixtures: %w", err)
+				return set, fmt.Errorf("failed to read fixtures: %w", err)
 			}
 			if cases.IsCaseFile(data) {
-				caseFiles = append(caseFiles, p)
+				set.cases = append(set.cases, p)
 			} else {
-				skipped++
+				set.skipped++
 			}
 		}
 	}
-	sort.Strings(caseFiles)
-	sort.Strings(lintFixtures)
-	sort.Strings(scenarios)
-	return caseFiles, lintFixtures, scenarios, skipped, nil
+	sort.Strings(set.cases)
+	sort.Strings(set.lint)
+	sort.Strings(set.trails)
+	sort.Strings(set.scenarios)
+	return set, nil
 }

@@ -57,5 +57,6 @@ warn contains use(i, r) if {
 warn contains object.union(use(i, r), {"needs": lib.key(r)}) if {
 	some i, r in input.records
 	lib.crypto(r)
+	lib.key(r) != ""
 	not lib.listed(object.get(lib.config, "imported_keys", []), lib.key(r))
 }

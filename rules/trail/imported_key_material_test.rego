@@ -30,3 +30,8 @@ test_use_of_listed_key if {
 test_management_call_is_not_a_use if {
 	count(k.warn) == 0 with input as {"records": [t.kms("DescribeKey", {})]}
 }
+
+test_use_without_key_is_not_reported if {
+	r := object.union(t.kms("Decrypt", {}), {"keytrail": {"key": ""}})
+	count(k.warn) == 0 with input as {"records": [r]}
+}
