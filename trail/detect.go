@@ -1,11 +1,13 @@
 package trail
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+
+	"github.com/tidwall/gjson"
 )
 
 // Format is a container shape. FormatAuto detects it from content.
@@ -46,32 +48,13 @@ func ParseFormat(s string) (Format, error) {
 	return FormatAuto, fmt.Errorf("unknown trail format %q (want auto, records, lookup-events, jsonl, array or eventbridge)", s)
 }
 
-// recordKeys mark a top-level object as a CloudTrail record.
-var recordKeys = []string{"eventVersion", "eventSource", "eventName", "eventID", "eventTime", "userIdentity"}
-
 // digestKeys mark a CloudTrail digest file.
 var digestKeys = []string{"digestStartTime", "digestEndTime", "digestPublicKeyFingerprint", "digestSignatureAlgorithm", "digestS3Object"}
 
-func hasAny(m map[string]json.RawMessage, keys []string) (string, bool) {
-	for _, k := range keys {
-		if _, ok := m[k]; ok {
-			return k, true
-		}
-	}
-	return "", false
-}
-
-func isEnvelope(m map[string]json.RawMessage) bool {
-	_, dt := m["detail-type"]
-	_, d := m["detail"]
-	return dt && d
-}
-
-// lookAlike reports why a record-shaped object is not CloudTrail, or "".
-// S3 Event Notifications (and their SQS/SNS cousins) use eventSource
-// "aws:<svc>" and eventVersion 2.x.
-func lookAlike(m map[string]json.RawMessage) string {
-	es, ev := str(m["eventSource"]), str(m["eventVersion"])
+// lookAlike reports why a record-shaped object is not CloudTrail, or "",
+// from its eventSource and eventVersion. S3 Event Notifications (and their
+// SQS/SNS cousins) use eventSource "aws:<svc>" and eventVersion 2.x.
+func lookAlike(es, ev string) string {
 	if !strings.HasPrefix(es, "aws:") || !strings.HasPrefix(ev, "2.") {
 		return ""
 	}
@@ -82,53 +65,29 @@ func lookAlike(m map[string]json.RawMessage) string {
 }
 
 // describeObject names what an unrecognised top-level object looks like.
-func describeObject(m map[string]json.RawMessage) string {
-	if k, ok := hasAny(m, digestKeys); ok {
+func describeObject(raw []byte, f *fields) string {
+	if k := f.digestKey(); k != "" {
 		return fmt.Sprintf("found a CloudTrail digest file (%s), not records", k)
 	}
-	if _, ok := m["TopicArn"]; ok {
+	if f.topicArn.ok() {
 		return "found an SNS notification (TopicArn, Message), not records"
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
+	seen := map[string]bool{}
+	var keys []string
+	gjson.ParseBytes(raw).ForEach(func(k, _ gjson.Result) bool {
+		s := k.String()
+		if strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			s = strconv.Quote(s) // one line, whatever the key holds
+		}
+		if !seen[s] {
+			seen[s] = true
+			keys = append(keys, s)
+		}
+		return true
+	})
 	sort.Strings(keys)
 	if len(keys) > 6 {
 		keys = append(keys[:6], "...")
 	}
 	return fmt.Sprintf("expected CloudTrail records (Records, Events, a record or an EventBridge envelope), found an object with keys [%s]", strings.Join(keys, ", "))
-}
-
-// normalizeReadOnly rewrites a top-level "readOnly":"true"/"false" string
-// into a JSON boolean, leaving every other byte as it was.
-func normalizeReadOnly(raw []byte) []byte {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return raw
-	}
-	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
-			return raw
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return raw
-		}
-		if kt != json.Token("readOnly") {
-			continue
-		}
-		s := str(v)
-		if s != "true" && s != "false" {
-			return raw
-		}
-		end := dec.InputOffset()
-		start := end - int64(len(v))
-		out := make([]byte, 0, len(raw))
-		out = append(out, raw[:start]...)
-		out = append(out, s...)
-		return append(out, raw[end:]...)
-	}
-	return raw
 }

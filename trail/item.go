@@ -1,114 +1,154 @@
 package trail
 
 import (
-	"encoding/json"
 	"fmt"
-
-	"github.com/tidwall/gjson"
+	"time"
 )
 
-// item turns one record candidate into a Record, a skip, a duplicate, or a
-// file error (look-alikes). kind is the container it came from:
-// FormatRecords holds records; FormatLookup holds lookup-events entries;
-// FormatArray and FormatLines hold records or EventBridge envelopes;
-// FormatEventBridge holds envelopes only.
-func (rd *reader) item(raw []byte, off int64, kind Format) error {
-	idx := rd.index
-	raw, m, reason := rd.unwrap(raw, kind)
+// item turns one record candidate into a Record, a skip, or a file error
+// (look-alikes). f holds raw's members when raw is an object, else nil.
+// kind is the container it came from: FormatRecords holds records;
+// FormatLookup holds lookup-events entries; FormatArray and FormatLines hold
+// records or EventBridge envelopes; FormatEventBridge holds envelopes only.
+func (d *decoder) item(raw []byte, off int64, kind Format, f *fields) error {
+	idx := d.index
+	raw, f, reason := d.unwrap(raw, kind, f)
+	var source, name, version string
 	if reason == "" {
-		if why := lookAlike(m); why != "" {
-			return rd.errorf(off, ErrNotCloudTrail, "%s", why)
+		source, version = d.str(f.eventSource.in(raw)), d.str(f.eventVersion.in(raw))
+		if why := lookAlike(source, version); why != "" {
+			return d.errorf(off, ErrNotCloudTrail, "%s", why)
 		}
-		reason = missingFields(m)
+		name = d.str(f.eventName.in(raw))
+		reason = missingFields(raw, f, name, source)
 	}
-	rd.index++
-	st := &rd.s.stats
-	st.Read++
+	d.index++
 	if reason != "" {
-		rd.skipAt(off, idx, reason)
-		return nil
+		return d.out.skip(Skip{File: d.name, Offset: off, Index: idx, Reason: reason})
 	}
-	r := newRecord(raw, m, Source{File: rd.name, Offset: off + rd.base, Index: idx, Format: kind})
-	if r.EventID != "" {
-		if _, dup := rd.s.seen[r.EventID]; dup {
-			st.Duplicates++
-			return nil
+	r := Record{
+		Raw:          raw,
+		Source:       Source{File: d.name, Offset: off, Index: idx, Format: kind},
+		EventID:      unquote(f.eventID.in(raw)),
+		EventSource:  source,
+		EventName:    name,
+		EventVersion: version,
+		top:          f.top,
+	}
+	r.top.set = true
+	if t := f.eventTime.in(raw); len(t) > 2 && t[0] == '"' {
+		if tm, err := time.Parse(time.RFC3339, unquote(t)); err == nil {
+			r.EventTime = tm
 		}
-		rd.s.seen[r.EventID] = struct{}{}
 	}
-	st.Parsed++
-	if err := rd.s.fn(r); err != nil {
-		return &callbackError{err}
-	}
-	return nil
+	return d.out.record(r)
 }
 
-// unwrap decodes the candidate and peels lookup-events and EventBridge
-// wrappers. A non-empty reason means the candidate is skipped.
-func (rd *reader) unwrap(raw []byte, kind Format) ([]byte, map[string]json.RawMessage, string) {
-	m, ok := object(raw)
-	if !ok {
+// skip counts a candidate that is not a record, at stream offset off.
+func (d *decoder) skip(off int64, reason string) error {
+	idx := d.index
+	d.index++
+	return d.out.skip(Skip{File: d.name, Offset: off, Index: idx, Reason: reason})
+}
+
+// unwrap peels lookup-events and EventBridge wrappers. A non-empty reason
+// means the candidate is skipped.
+func (d *decoder) unwrap(raw []byte, kind Format, f *fields) ([]byte, *fields, string) {
+	if f == nil {
 		return raw, nil, "not a JSON object"
 	}
 	switch kind {
 	case FormatLookup:
-		ev, ok := m["CloudTrailEvent"]
-		if !ok {
+		if !f.cloudTrailEvent.ok() {
 			return raw, nil, "lookup-events entry has no CloudTrailEvent"
 		}
-		if !isString(ev) {
+		ev := f.cloudTrailEvent.in(raw)
+		if ev[0] != '"' {
 			return raw, nil, "lookup-events CloudTrailEvent is not a JSON string"
 		}
-		inner := []byte(str(ev))
-		if !json.Valid(inner) {
-			return raw, nil, "lookup-events CloudTrailEvent does not hold valid JSON"
-		}
-		raw = normalizeReadOnly(inner)
-		if m, ok = object(raw); !ok {
+		inner := []byte(unquote(ev))
+		if len(inner) == 0 || inner[0] != '{' {
+			if !validJSON(inner) {
+				return raw, nil, "lookup-events CloudTrailEvent does not hold valid JSON"
+			}
 			return raw, nil, "lookup-events CloudTrailEvent is not a JSON object"
 		}
+		if end, err := scanObject(inner, 0, &d.g); err != nil || skipSpace(inner, end) != len(inner) {
+			return raw, nil, "lookup-events CloudTrailEvent does not hold valid JSON"
+		}
+		if ro := d.g.readOnly; ro.ok() {
+			if s := unquote(ro.in(inner)); s == "true" || s == "false" {
+				out := make([]byte, 0, len(inner))
+				out = append(append(append(out, inner[:ro.lo]...), s...), inner[ro.hi:]...)
+				inner = out
+				scanObject(inner, 0, &d.g) // the spans moved; inner is still valid
+			}
+		}
+		return inner, &d.g, ""
 	case FormatArray, FormatLines, FormatEventBridge:
-		if !isEnvelope(m) {
+		if !f.envelope() {
 			if kind == FormatEventBridge {
 				return raw, nil, "expected an EventBridge envelope with detail-type and detail"
 			}
 			break
 		}
-		raw = m["detail"]
-		if m, ok = object(raw); !ok {
+		raw = f.detail.in(raw)
+		if raw[0] != '{' {
 			return raw, nil, "EventBridge detail is not a JSON object"
 		}
+		scanObject(raw, 0, &d.g) // validated with its envelope
+		return raw, &d.g, ""
 	}
-	return raw, m, ""
+	return raw, f, ""
 }
 
-// object splits raw, a JSON object the decoder already validated, into its top-level members
-// (the last of repeated keys wins, as with encoding/json). gjson walks it without decoding the
-// values, which the record's consumers look up themselves.
-func object(raw []byte) (map[string]json.RawMessage, bool) {
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, false
+// validJSON reports whether b holds exactly one JSON value.
+func validJSON(b []byte) bool {
+	i := skipSpace(b, 0)
+	if i == len(b) {
+		return false
 	}
-	m := make(map[string]json.RawMessage, 16)
-	gjson.ParseBytes(raw).ForEach(func(k, v gjson.Result) bool {
-		m[k.String()] = json.RawMessage(v.Raw)
-		return true
-	})
-	return m, true
+	end, err := skipValue(b, i, true)
+	return err == nil && skipSpace(b, end) == len(b)
+}
+
+// str decodes a JSON string value, interning the short ones that repeat
+// (event sources, names and versions), or returns "" for other values.
+func (d *decoder) str(v []byte) string {
+	if len(v) < 2 || v[0] != '"' {
+		return ""
+	}
+	if len(v) > 64 || hasEscape(v) {
+		return unquote(v)
+	}
+	if s, ok := d.intern[string(v)]; ok {
+		return s
+	}
+	s := unquote(v)
+	if d.intern == nil {
+		d.intern = make(map[string]string)
+	}
+	if len(d.intern) < 4096 {
+		d.intern[string(v)] = s
+	}
+	return s
 }
 
 // missingFields names absent or non-string eventName/eventSource, or "".
-func missingFields(m map[string]json.RawMessage) string {
+func missingFields(raw []byte, f *fields, name, source string) string {
 	var bad []string
-	for _, k := range []string{"eventName", "eventSource"} {
-		v, ok := m[k]
+	for _, m := range []struct {
+		key string
+		v   span
+		s   string
+	}{{"eventName", f.eventName, name}, {"eventSource", f.eventSource, source}} {
 		switch {
-		case !ok:
-			bad = append(bad, "missing "+k)
-		case !isString(v):
-			bad = append(bad, k+" is not a string")
-		case str(v) == "":
-			bad = append(bad, k+" is empty")
+		case !m.v.ok():
+			bad = append(bad, "missing "+m.key)
+		case m.v.in(raw)[0] != '"':
+			bad = append(bad, m.key+" is not a string")
+		case m.s == "":
+			bad = append(bad, m.key+" is empty")
 		}
 	}
 	switch len(bad) {
@@ -118,15 +158,4 @@ func missingFields(m map[string]json.RawMessage) string {
 		return bad[0]
 	}
 	return fmt.Sprintf("%s; %s", bad[0], bad[1])
-}
-
-func (rd *reader) skip(off int64, reason string) {
-	rd.skipAt(off, rd.index, reason)
-	rd.index++
-}
-
-func (rd *reader) skipAt(off int64, idx int, reason string) {
-	st := &rd.s.stats
-	st.Skipped++
-	st.Skips = append(st.Skips, Skip{File: rd.name, Offset: off + rd.base, Index: idx, Reason: reason})
 }

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // Options control reading. The zero value detects formats, skips digest and
@@ -20,24 +20,12 @@ type Options struct {
 	Stdin          io.Reader // read for "-"; nil means os.Stdin
 }
 
-// session holds state shared by all inputs of one read: stats and the
-// eventID set used for de-duplication.
-type session struct {
-	opts  Options
-	fn    func(Record) error
-	stats Stats
-	seen  map[string]struct{}
-}
-
-func newSession(opts Options, fn func(Record) error) *session {
-	return &session{opts: opts, fn: fn, seen: make(map[string]struct{})}
-}
-
 // Read reads one stream (gzipped or not) named name and calls fn for each
 // record. An error from fn stops reading and is returned unchanged.
 func Read(r io.Reader, name string, opts Options, fn func(Record) error) (Stats, error) {
 	s := newSession(opts, fn)
-	err := s.readStream(r, name)
+	s.stats.Files++
+	err := decodeStream(r, name, opts.Format, &directSink{s: s})
 	var cb *callbackError
 	if errors.As(err, &cb) {
 		err = cb.err
@@ -45,145 +33,281 @@ func Read(r io.Reader, name string, opts Options, fn func(Record) error) (Stats,
 	return s.stats, err
 }
 
+// sink receives one stream's record candidates in order. r.Raw may point
+// into the decoder's buffer: a sink copies what it keeps. An error stops
+// decoding and is returned as is.
+type sink interface {
+	record(r Record) error
+	skip(sk Skip) error
+}
+
+// directSink hands candidates straight to the session (Read).
+type directSink struct {
+	s     *session
+	arena arena
+}
+
+func (d *directSink) record(r Record) error {
+	r.Raw = d.arena.copy(r.Raw)
+	return d.s.deliver(r)
+}
+
+func (d *directSink) skip(sk Skip) error {
+	d.s.skipped(sk)
+	return nil
+}
+
+// arena copies record bytes into large blocks that are never reused, so a
+// Record's Raw stays valid after the callback.
+type arena struct{ buf []byte }
+
+const arenaSize = 256 << 10
+
+func (a *arena) copy(b []byte) []byte {
+	if len(a.buf)+len(b) > cap(a.buf) {
+		a.buf = make([]byte, 0, max(arenaSize, len(b)))
+	}
+	n := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return a.buf[n:len(a.buf):len(a.buf)]
+}
+
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 
-func (s *session) readStream(r io.Reader, name string) error {
-	s.stats.Files++
-	br := bufio.NewReaderSize(r, 64<<10)
+var (
+	bufioPool  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+	windowPool = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+	gzipPool   sync.Pool // *gzip.Reader
+)
+
+// decodeStream reads one stream, gunzipping it when it starts with the gzip
+// magic, and hands its candidates to out. It returns a file error (*Error)
+// or out's error.
+func decodeStream(r io.Reader, name string, format Format, out sink) error {
+	br := bufioPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() { br.Reset(nil); bufioPool.Put(br) }()
 	var src io.Reader = br
 	gz := false
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
+		zr, _ := gzipPool.Get().(*gzip.Reader)
+		var err error
+		if zr == nil {
+			zr, err = gzip.NewReader(br)
+		} else {
+			err = zr.Reset(br)
+		}
 		if err != nil {
 			return &Error{File: name, Offset: 0, Msg: "failed to read gzip header", Kind: ErrRead, Err: err}
 		}
-		defer zr.Close()
+		defer gzipPool.Put(zr)
 		src, gz = zr, true
 	}
-	dr := bufio.NewReader(src)
-	var base int64
-	if b, _ := dr.Peek(3); bytes.Equal(b, utf8BOM) {
-		dr.Discard(3)
-		base = 3
+	buf := windowPool.Get().(*[]byte)
+	d := &decoder{w: window{r: src, buf: *buf}, name: name, format: format, gz: gz, out: out}
+	defer func() {
+		if cap(d.w.buf) <= 1<<20 {
+			*buf = d.w.buf[:cap(d.w.buf)]
+			windowPool.Put(buf)
+		}
+	}()
+	if !d.more() && d.w.err != nil {
+		return d.readErr()
 	}
-	rec := &recorder{r: dr}
-	rd := &reader{s: s, name: name, format: s.opts.Format, rec: rec, dec: json.NewDecoder(rec), base: base, gz: gz}
-	return rd.run()
+	if bytes.HasPrefix(d.w.buf[:d.w.n], utf8BOM) {
+		d.pos = len(utf8BOM)
+	}
+	return d.run()
 }
 
-// recorder keeps the bytes the decoder has read from offset keep onwards,
-// so a top-level object can be recovered verbatim after walking its keys.
-type recorder struct {
-	r     io.Reader
-	buf   []byte
-	start int64 // stream offset of buf[0]
-	keep  int64 // bytes before this offset may be dropped
-	total int64
-	err   error // first non-EOF read error
+// window is the part of the stream being scanned.
+type window struct {
+	r   io.Reader
+	buf []byte
+	n   int   // bytes in buf
+	off int64 // stream offset of buf[0]
+	eof bool
+	err error // first read error other than io.EOF
 }
 
-func (c *recorder) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if err != nil && err != io.EOF && c.err == nil {
-		c.err = err
+// fill drops the bytes before keep and reads until buf is full (growing it
+// when nothing could be dropped). It returns how far indexes moved down and
+// whether bytes were added.
+func (w *window) fill(keep int) (drop int, ok bool) {
+	if w.eof || w.err != nil {
+		return 0, false
 	}
-	if drop := c.keep - c.start; drop > 0 {
-		if drop >= int64(len(c.buf)) {
-			c.start += int64(len(c.buf))
-			c.buf = c.buf[:0]
-		} else {
-			c.buf = append(c.buf[:0], c.buf[drop:]...)
-			c.start = c.keep
+	if keep > 0 {
+		w.n = copy(w.buf, w.buf[keep:w.n])
+		w.off += int64(keep)
+	}
+	if w.n == len(w.buf) {
+		nb := make([]byte, 2*len(w.buf))
+		copy(nb, w.buf[:w.n])
+		w.buf = nb
+	}
+	before, idle := w.n, 0
+	for w.n < len(w.buf) {
+		m, err := w.r.Read(w.buf[w.n:])
+		w.n += m
+		if err == io.EOF {
+			w.eof = true
+			break
+		}
+		if err != nil {
+			w.err = err
+			break
+		}
+		if m == 0 {
+			if idle++; idle > 100 {
+				w.err = io.ErrNoProgress
+				break
+			}
 		}
 	}
-	c.buf = append(c.buf, p[:n]...)
-	c.total += int64(n)
-	return n, err
+	return keep, w.n > before
 }
 
-// bytes returns a copy of stream bytes [from, to), or nil if not retained.
-func (c *recorder) bytes(from, to int64) []byte {
-	if from < c.start || to > c.start+int64(len(c.buf)) || from > to {
-		return nil
-	}
-	return append([]byte(nil), c.buf[from-c.start:to-c.start]...)
-}
-
-// reader reads one stream.
-type reader struct {
-	s      *session
+// decoder reads one stream.
+type decoder struct {
+	w      window
+	pos    int // next byte to scan in w.buf
+	mark   int // bytes before mark may be dropped on refill
 	name   string
 	format Format
-	rec    *recorder
-	dec    *json.Decoder
-	base   int64 // bytes dropped before the decoder (BOM)
 	gz     bool
 	values int // top-level values seen
 	index  int // record candidates seen
+	out    sink
+	f, g   fields // members of the current value and of an unwrapped record
+	intern map[string]string
 }
 
-func (rd *reader) errorf(off int64, kind error, format string, args ...any) error {
-	if off >= 0 {
-		off += rd.base
+// more reads more input, keeping the bytes from d.mark on.
+func (d *decoder) more() bool {
+	drop, ok := d.w.fill(d.mark)
+	d.pos -= drop
+	d.mark -= drop
+	return ok
+}
+
+func (d *decoder) off(i int) int64 { return d.w.off + int64(i) }
+
+func (d *decoder) errorf(off int64, kind error, format string, args ...any) error {
+	return &Error{File: d.name, Offset: off, Msg: fmt.Sprintf(format, args...), Kind: kind}
+}
+
+// readErr is the read or gunzip failure that ended the input.
+func (d *decoder) readErr() error {
+	msg := "failed to read"
+	if d.gz {
+		msg = "failed to decompress gzip"
 	}
-	return &Error{File: rd.name, Offset: off, Msg: fmt.Sprintf(format, args...), Kind: kind}
+	return &Error{File: d.name, Offset: d.off(d.w.n), Msg: msg, Kind: ErrRead, Err: d.w.err}
 }
 
-// decodeErr turns a decoder error into a file error with an offset.
-func (rd *reader) decodeErr(err error) error {
-	if rd.rec.err != nil {
-		msg := "failed to read"
-		if rd.gz {
-			msg = "failed to decompress gzip"
+// short reports input that ended inside a value.
+func (d *decoder) short() error {
+	if d.w.err != nil {
+		return d.readErr()
+	}
+	return d.errorf(d.off(d.w.n), ErrInvalidJSON, "truncated JSON: expected more input")
+}
+
+// syntax turns a scanner error into a file error.
+func (d *decoder) syntax(err error) error {
+	if d.w.err != nil {
+		return d.readErr()
+	}
+	var se *syntaxError
+	if errors.As(err, &se) {
+		return d.errorf(d.off(se.at), ErrInvalidJSON, "invalid JSON: %s", se.msg)
+	}
+	return d.short()
+}
+
+// peek skips whitespace, reading more input as needed, and reports whether
+// a byte follows; at the end of input it returns any read error.
+func (d *decoder) peek() (bool, error) {
+	for {
+		d.pos = skipSpace(d.w.buf[:d.w.n], d.pos)
+		if d.pos < d.w.n {
+			return true, nil
 		}
-		return &Error{File: rd.name, Offset: rd.rec.total + rd.base, Msg: msg, Kind: ErrRead, Err: rd.rec.err}
+		d.mark = d.pos
+		if !d.more() {
+			if d.w.err != nil {
+				return false, d.readErr()
+			}
+			return false, nil
+		}
 	}
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return rd.errorf(se.Offset, ErrInvalidJSON, "invalid JSON: %s", se.Error())
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return rd.errorf(rd.rec.total, ErrInvalidJSON, "truncated JSON: expected more input")
-	}
-	return rd.errorf(rd.dec.InputOffset(), ErrInvalidJSON, "invalid JSON: %s", err.Error())
 }
 
-func (rd *reader) run() error {
-	if rd.format == FormatLines {
-		return rd.lines()
+// scan runs a scanner on the value at d.pos, reading more input while it
+// runs short, and returns the value's bounds (d.pos is not advanced).
+func (d *decoder) scan(f *fields) (lo, hi int, err error) {
+	d.mark = d.pos
+	for {
+		b := d.w.buf[:d.w.n]
+		if b[d.pos] == '{' && f != nil {
+			hi, err = scanObject(b, d.pos, f)
+		} else {
+			hi, err = skipValue(b, d.pos, d.w.eof)
+		}
+		if err == nil {
+			return d.pos, hi, nil
+		}
+		if err != errShort {
+			return 0, 0, d.syntax(err)
+		}
+		if !d.more() {
+			return 0, 0, d.short()
+		}
+	}
+}
+
+func (d *decoder) run() error {
+	if d.format == FormatLines {
+		return d.lines()
 	}
 	for {
-		rd.rec.keep = rd.dec.InputOffset()
-		tok, err := rd.dec.Token()
-		if err == io.EOF && rd.rec.err == nil {
-			return rd.end()
-		}
+		d.mark = d.pos
+		ok, err := d.peek()
 		if err != nil {
-			return rd.decodeErr(err)
+			return err
 		}
-		rd.values++
-		start := rd.dec.InputOffset() - 1
-		switch tok {
-		case json.Delim('['):
-			if rd.format == FormatRecords || rd.format == FormatLookup {
-				return rd.errorf(start, ErrFormat, "expected a JSON object for format %s, found an array", rd.format)
+		if !ok {
+			return d.end()
+		}
+		d.values++
+		start := d.off(d.pos)
+		switch c := d.w.buf[d.pos]; c {
+		case '[':
+			if d.format == FormatRecords || d.format == FormatLookup {
+				return d.errorf(start, ErrFormat, "expected a JSON object for format %s, found an array", d.format)
 			}
 			kind := FormatArray
-			if rd.format == FormatEventBridge {
+			if d.format == FormatEventBridge {
 				kind = FormatEventBridge
 			}
-			err = rd.elements(kind)
-		case json.Delim('{'):
-			if rd.format == FormatArray {
-				return rd.errorf(start, ErrFormat, "expected a JSON array for format %s, found an object", rd.format)
+			d.pos++
+			err = d.elements(kind)
+		case '{':
+			if d.format == FormatArray {
+				return d.errorf(start, ErrFormat, "expected a JSON array for format %s, found an object", d.format)
 			}
-			err = rd.object(start)
+			err = d.object()
 		default:
-			if rd.values == 1 {
-				return rd.errorf(0, ErrNotCloudTrail, "expected a JSON object or array, found %T", tok)
+			_, hi, serr := d.scan(nil)
+			if serr != nil {
+				return serr
 			}
-			rd.s.stats.Read++
-			rd.skip(rd.dec.InputOffset(), "not a JSON object")
+			if d.values == 1 {
+				return d.errorf(0, ErrNotCloudTrail, "expected a JSON object or array, found %s", scalarType(c))
+			}
+			d.pos = hi
+			err = d.skip(start, "not a JSON object")
 		}
 		if err != nil {
 			return err
@@ -191,114 +315,165 @@ func (rd *reader) run() error {
 	}
 }
 
+// scalarType names a scalar as encoding/json decodes it into an any.
+func scalarType(c byte) string {
+	switch c {
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "<nil>"
+	}
+	return "float64"
+}
+
 // end is a clean end of input: an error only when the input held no value at all.
-func (rd *reader) end() error {
-	if rd.values == 0 {
-		return rd.errorf(0, ErrInvalidJSON, "empty input: expected CloudTrail JSON")
+func (d *decoder) end() error {
+	if d.values == 0 {
+		return d.errorf(0, ErrInvalidJSON, "empty input: expected CloudTrail JSON")
 	}
 	return nil
 }
 
 // lines reads whitespace-separated JSON values, each one record.
-func (rd *reader) lines() error {
+func (d *decoder) lines() error {
 	for {
-		rd.rec.keep = rd.dec.InputOffset()
-		var raw json.RawMessage
-		err := rd.dec.Decode(&raw)
-		if err == io.EOF && rd.rec.err == nil {
-			return rd.end()
-		}
+		d.mark = d.pos
+		ok, err := d.peek()
 		if err != nil {
-			return rd.decodeErr(err)
+			return err
 		}
-		rd.values++
-		if err := rd.item(raw, rd.dec.InputOffset()-int64(len(raw)), FormatLines); err != nil {
+		if !ok {
+			return d.end()
+		}
+		d.values++
+		if err := d.element(FormatLines); err != nil {
 			return err
 		}
 	}
 }
 
-// object walks a top-level object after its '{'. A Records or Events array
-// is streamed element by element; any other object is recovered verbatim
-// and classified as a record, envelope or look-alike.
-func (rd *reader) object(start int64) error {
-	container := false
-	for rd.dec.More() {
-		kt, err := rd.dec.Token()
+// element scans the value at d.pos and hands it on as a candidate of kind.
+func (d *decoder) element(kind Format) error {
+	lo, hi, err := d.scan(&d.f)
+	if err != nil {
+		return err
+	}
+	d.pos = hi
+	raw := d.w.buf[lo:hi]
+	f := &d.f
+	if raw[0] != '{' {
+		f = nil
+	}
+	return d.item(raw, d.off(lo), kind, f)
+}
+
+// elements streams the values of an array whose '[' was just read.
+func (d *decoder) elements(kind Format) error {
+	for first := true; ; first = false {
+		d.mark = d.pos
+		ok, err := d.peek()
 		if err != nil {
-			return rd.decodeErr(err)
+			return err
 		}
-		kind := FormatAuto
-		switch {
-		case kt == json.Token("Records") && (rd.format == FormatAuto || rd.format == FormatRecords):
-			kind = FormatRecords
-		case kt == json.Token("Events") && (rd.format == FormatAuto || rd.format == FormatLookup):
-			kind = FormatLookup
+		if !ok {
+			return d.short()
 		}
-		if kind == FormatAuto {
-			var skip json.RawMessage
-			if err := rd.dec.Decode(&skip); err != nil {
-				return rd.decodeErr(err)
+		c := d.w.buf[d.pos]
+		if c == ']' {
+			d.pos++
+			return nil
+		}
+		if !first {
+			if c != ',' {
+				return d.syntax(badChar(d.pos, c, "after array element"))
 			}
-			continue
+			d.pos++
+			if ok, err = d.peek(); err != nil {
+				return err
+			}
+			if !ok {
+				return d.short()
+			}
 		}
-		at := rd.dec.InputOffset()
-		tok, err := rd.dec.Token()
-		if err != nil {
-			return rd.decodeErr(err)
-		}
-		if tok != json.Delim('[') {
-			return rd.errorf(at, ErrInvalidJSON, "expected %s to be an array", kt)
-		}
-		container = true
-		if err := rd.elements(kind); err != nil {
+		if err := d.element(kind); err != nil {
 			return err
 		}
 	}
-	if _, err := rd.dec.Token(); err != nil {
-		return rd.decodeErr(err)
+}
+
+// object walks a top-level object from its '{'. A Records or Events array
+// is streamed element by element; any other object is kept whole and
+// classified as a record, envelope or look-alike.
+func (d *decoder) object() error {
+	d.mark = d.pos
+	start := d.off(d.pos)
+	d.f = fields{}
+	container := false
+	d.pos++
+	for first := true; ; first = false {
+		var end, value int
+		var kind Format
+		var err error
+		for {
+			end, value, kind, err = scanMembers(d.w.buf[:d.w.n], d.pos, d.mark, first, d.container, &d.f)
+			if err != errShort {
+				break
+			}
+			if !d.more() {
+				return d.short()
+			}
+		}
+		if err != nil {
+			return d.syntax(err)
+		}
+		if kind == FormatAuto {
+			d.pos = end
+			break
+		}
+		container = true
+		if d.w.buf[value] != '[' {
+			return d.errorf(d.off(value), ErrInvalidJSON, "expected %s to be an array", containerKey[kind])
+		}
+		d.pos = value + 1
+		if err := d.elements(kind); err != nil {
+			return err
+		}
+		d.mark = d.pos
 	}
 	if container {
 		return nil
 	}
-	if rd.format == FormatRecords || rd.format == FormatLookup {
-		return rd.errorf(start, ErrFormat, "expected an object with a %s array for format %s", map[Format]string{FormatRecords: "Records", FormatLookup: "Events"}[rd.format], rd.format)
+	if d.format == FormatRecords || d.format == FormatLookup {
+		return d.errorf(start, ErrFormat, "expected an object with a %s array for format %s", containerKey[d.format], d.format)
 	}
-	raw := rd.rec.bytes(start, rd.dec.InputOffset())
-	if raw == nil {
-		return rd.errorf(start, ErrRead, "failed to recover object bytes")
+	raw := d.w.buf[d.mark:d.pos]
+	if d.format == FormatEventBridge {
+		return d.item(raw, start, FormatEventBridge, &d.f)
 	}
-	if rd.format == FormatEventBridge {
-		return rd.item(raw, start, FormatEventBridge)
+	if k := d.f.digestKey(); k != "" {
+		return d.errorf(start, ErrNotCloudTrail, "found a CloudTrail digest file (%s), not records", k)
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return rd.errorf(start, ErrInvalidJSON, "invalid JSON object: %s", err.Error())
+	if !d.f.recordish() && !d.f.envelope() && d.values == 1 {
+		return d.errorf(start, ErrNotCloudTrail, "%s", describeObject(raw, &d.f))
 	}
-	if k, ok := hasAny(m, digestKeys); ok {
-		return rd.errorf(start, ErrNotCloudTrail, "found a CloudTrail digest file (%s), not records", k)
-	}
-	_, recordish := hasAny(m, recordKeys)
-	if !recordish && !isEnvelope(m) && rd.values == 1 {
-		return rd.errorf(start, ErrNotCloudTrail, "%s", describeObject(m))
-	}
-	return rd.item(raw, start, FormatLines)
+	return d.item(raw, start, FormatLines, &d.f)
 }
 
-// elements streams the values of an array whose '[' was just read.
-func (rd *reader) elements(kind Format) error {
-	for rd.dec.More() {
-		rd.rec.keep = rd.dec.InputOffset()
-		var raw json.RawMessage
-		if err := rd.dec.Decode(&raw); err != nil {
-			return rd.decodeErr(err)
-		}
-		if err := rd.item(raw, rd.dec.InputOffset()-int64(len(raw)), kind); err != nil {
-			return err
-		}
+var containerKey = map[Format]string{FormatRecords: "Records", FormatLookup: "Events"}
+
+// container says which array member of a top-level object holds records.
+func (d *decoder) container(key []byte) Format {
+	if hasEscape(key) {
+		q := append(append([]byte{'"'}, key...), '"')
+		key = []byte(unquote(q))
 	}
-	if _, err := rd.dec.Token(); err != nil {
-		return rd.decodeErr(err)
+	switch {
+	case string(key) == "Records" && (d.format == FormatAuto || d.format == FormatRecords):
+		return FormatRecords
+	case string(key) == "Events" && (d.format == FormatAuto || d.format == FormatLookup):
+		return FormatLookup
 	}
-	return nil
+	return FormatAuto
 }

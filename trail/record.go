@@ -14,6 +14,12 @@ type Record struct {
 	// Raw is the record as a JSON object. For lookup-events input it is the
 	// decoded CloudTrailEvent string with readOnly normalized to a boolean;
 	// for EventBridge input it is the envelope's detail.
+	//
+	// Raw stays valid after the callback returns: the reader copies records
+	// into blocks it never reuses, so a Record may be kept as is. Keeping
+	// one keeps its block (up to 256 KiB) alive; copy Raw to keep a few
+	// records of a large input. Raw's capacity ends at its length, so
+	// appending to it never overwrites the next record.
 	Raw json.RawMessage
 
 	Source Source
@@ -23,6 +29,8 @@ type Record struct {
 	EventSource  string
 	EventName    string
 	EventVersion string
+
+	top topMembers // where Raw's members are, when the reader made the Record
 }
 
 // Source locates a record in its input.
@@ -34,38 +42,4 @@ type Source struct {
 	Offset int64
 	Index  int    // 0-based index among the file's record candidates, skipped ones included
 	Format Format // container the record was found in
-}
-
-// newRecord builds a Record from a parsed top-level object whose eventName
-// and eventSource are known to be strings.
-func newRecord(raw []byte, m map[string]json.RawMessage, src Source) Record {
-	r := Record{
-		Raw:          raw,
-		Source:       src,
-		EventID:      str(m["eventID"]),
-		EventSource:  str(m["eventSource"]),
-		EventName:    str(m["eventName"]),
-		EventVersion: str(m["eventVersion"]),
-	}
-	if t, err := time.Parse(time.RFC3339, str(m["eventTime"])); err == nil {
-		r.EventTime = t
-	}
-	return r
-}
-
-// str returns v as a Go string if it is a JSON string, else "".
-func str(v json.RawMessage) string {
-	if len(v) == 0 || v[0] != '"' {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return ""
-	}
-	return s
-}
-
-// isString reports whether v is present and a JSON string.
-func isString(v json.RawMessage) bool {
-	return len(v) > 0 && v[0] == '"'
 }

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/tidwall/gjson"
 )
 
 // Dim is a dimension of KMS key usage.
@@ -60,6 +58,38 @@ type Summary struct {
 
 	usage   map[UsageKey]*Usage // finest grain: Day always set
 	buckets map[string]*BucketUsage
+
+	lastDay     time.Time // UTC midnight of the last day formatted
+	lastDayName string
+	intern      map[string]string
+}
+
+// text is a value as gjson's Result.String gives it ("" for null or
+// absent), interned when s is not nil: keys, principals and buckets repeat.
+func (s *Summary) text(v []byte) string {
+	if isNull(v) {
+		return ""
+	}
+	if v[0] == '"' {
+		v = v[1 : len(v)-1]
+		if hasEscape(v) {
+			return unquote(append(append([]byte{'"'}, v...), '"'))
+		}
+	}
+	if s == nil {
+		return string(v)
+	}
+	if t, ok := s.intern[string(v)]; ok {
+		return t
+	}
+	t := string(v)
+	if s.intern == nil {
+		s.intern = make(map[string]string)
+	}
+	if len(s.intern) < 1<<16 {
+		s.intern[t] = t
+	}
+	return t
 }
 
 // NewSummary returns an empty summary.
@@ -81,27 +111,29 @@ func (s *Summary) Add(r Record) {
 }
 
 func (s *Summary) addKMS(r Record) {
+	m := members(r)
 	k := UsageKey{
-		Day:       day(r.EventTime),
-		Key:       KeyOf(r),
-		Principal: PrincipalOf(r),
+		Day:       s.day(r.EventTime),
+		Key:       m.key(s),
+		Principal: m.principal(s),
 		Operation: r.EventName,
 	}
-	k.Via, k.Bucket = ViaOf(r)
+	k.Via, k.Bucket = m.via(s)
 	u := s.usage[k]
 	if u == nil {
 		u = &Usage{UsageKey: k}
 		s.usage[k] = u
 	}
 	u.Count++
-	if gjson.GetBytes(r.Raw, "errorCode").String() != "" {
+	if m.failed() {
 		u.Errors++
 	}
 	widen(&u.First, &u.Last, r.EventTime)
 }
 
 func (s *Summary) addS3(r Record) {
-	name := gjson.GetBytes(r.Raw, "requestParameters.bucketName").String()
+	m := members(r)
+	name := s.text(memberValues(m.requestParameters, "bucketName")[0])
 	if name == "" {
 		name = "(none)"
 	}
@@ -111,11 +143,11 @@ func (s *Summary) addS3(r Record) {
 		s.buckets[name] = b
 	}
 	b.Count++
-	if gjson.GetBytes(r.Raw, "errorCode").String() != "" {
+	if m.failed() {
 		b.Errors++
 	}
 	b.Events[r.EventName]++
-	sse := gjson.GetBytes(r.Raw, "additionalEventData.SSEApplied").String()
+	sse := s.text(memberValues(m.additionalEventData, "SSEApplied")[0])
 	if sse == "" {
 		sse = "none"
 	}
@@ -123,11 +155,20 @@ func (s *Summary) addS3(r Record) {
 	widen(&b.First, &b.Last, r.EventTime)
 }
 
-func day(t time.Time) string {
+// day formats t's UTC day, reusing the last answer: records come mostly in
+// time order.
+func (s *Summary) day(t time.Time) string {
 	if t.IsZero() {
 		return "(unknown)"
 	}
-	return t.UTC().Format(time.DateOnly)
+	t = t.UTC()
+	if d := s.lastDay; !d.IsZero() && !t.Before(d) && t.Before(d.AddDate(0, 0, 1)) {
+		return s.lastDayName
+	}
+	y, mo, dd := t.Date()
+	s.lastDay = time.Date(y, mo, dd, 0, 0, 0, 0, time.UTC)
+	s.lastDayName = s.lastDay.Format(time.DateOnly)
+	return s.lastDayName
 }
 
 func widen(first, last *time.Time, t time.Time) {
@@ -204,13 +245,58 @@ func (s *Summary) Buckets() []BucketUsage {
 	return out
 }
 
+// recordMembers are the top-level members a summary reads (the first of
+// repeated keys, as gjson paths find), nil when absent.
+type recordMembers struct {
+	resources, requestParameters, userIdentity, errorCode, additionalEventData []byte
+}
+
+// members finds them where the reader noted them, else in one pass.
+func members(r Record) recordMembers {
+	t := r.top
+	if !t.set {
+		var f fields
+		if len(r.Raw) == 0 || r.Raw[0] != '{' {
+			return recordMembers{}
+		}
+		if _, err := scanObject(r.Raw, 0, &f); err != nil {
+			return recordMembers{}
+		}
+		t = f.top
+	}
+	at := func(s span) []byte {
+		if !s.ok() {
+			return nil
+		}
+		return s.in(r.Raw)
+	}
+	return recordMembers{at(t.resources), at(t.requestParameters), at(t.userIdentity), at(t.errorCode), at(t.additionalEventData)}
+}
+
+// failed reports an errorCode whose string form is not empty.
+func (m recordMembers) failed() bool {
+	e := m.errorCode
+	return len(e) > 0 && string(e) != "null" && string(e) != `""`
+}
+
 // KeyOf returns the KMS key a record is about: the AWS::KMS::Key resource
 // ARN, else requestParameters.keyId, else "(none)".
-func KeyOf(r Record) string {
-	if v := gjson.GetBytes(r.Raw, `resources.#(type=="AWS::KMS::Key").ARN`).String(); v != "" {
+func KeyOf(r Record) string { return members(r).key(nil) }
+
+func (m recordMembers) key(s *Summary) string {
+	var arn []byte
+	eachElement(m.resources, func(v []byte) bool {
+		r := memberValues(v, "type", "ARN")
+		if len(r[0]) > 0 && r[0][0] == '"' && s.text(r[0]) == "AWS::KMS::Key" {
+			arn = r[1]
+			return false
+		}
+		return true
+	})
+	if v := s.text(arn); v != "" {
 		return v
 	}
-	if v := gjson.GetBytes(r.Raw, "requestParameters.keyId").String(); v != "" {
+	if v := s.text(memberValues(m.requestParameters, "keyId")[0]); v != "" {
 		return v
 	}
 	return "(none)"
@@ -219,10 +305,11 @@ func KeyOf(r Record) string {
 // PrincipalOf names the caller: userIdentity.arn; for AWSService identities
 // invokedBy; for AWSAccount identities "account:ID"; else invokedBy, else
 // the identity type, else "(unknown)".
-func PrincipalOf(r Record) string {
-	id := gjson.GetBytes(r.Raw, "userIdentity")
-	arn, typ := id.Get("arn").String(), id.Get("type").String()
-	by, acct := id.Get("invokedBy").String(), id.Get("accountId").String()
+func PrincipalOf(r Record) string { return members(r).principal(nil) }
+
+func (m recordMembers) principal(s *Summary) string {
+	id := memberValues(m.userIdentity, "arn", "type", "invokedBy", "accountId")
+	arn, typ, by, acct := s.text(id[0]), s.text(id[1]), s.text(id[2]), s.text(id[3])
 	switch {
 	case arn != "":
 		return arn
@@ -254,23 +341,27 @@ var viaContext = []struct{ key, via string }{
 // ViaOf says which service made a KMS call: from the encryption context
 // (with the bucket for S3), else userIdentity.invokedBy without
 // ".amazonaws.com", else "direct".
-func ViaOf(r Record) (via, bucket string) {
-	ctx := map[string]string{}
-	gjson.GetBytes(r.Raw, "requestParameters.encryptionContext").ForEach(func(k, v gjson.Result) bool {
-		ctx[k.String()] = v.String()
+func ViaOf(r Record) (via, bucket string) { return members(r).via(nil) }
+
+func (m recordMembers) via(s *Summary) (via, bucket string) {
+	best, value := len(viaContext), []byte(nil)
+	eachMember(memberValues(m.requestParameters, "encryptionContext")[0], func(k, v []byte) bool {
+		for i, c := range viaContext[:min(best+1, len(viaContext))] {
+			if keyIs(k, c.key) { // the last of repeated keys wins
+				best, value = i, v
+				break
+			}
+		}
 		return true
 	})
-	for _, c := range viaContext {
-		v, ok := ctx[c.key]
-		if !ok {
-			continue
-		}
+	if best < len(viaContext) {
+		c := viaContext[best]
 		if c.via == "s3" {
-			bucket = s3Bucket(v)
+			bucket = s3Bucket(s.text(value))
 		}
 		return c.via, bucket
 	}
-	if by := gjson.GetBytes(r.Raw, "userIdentity.invokedBy").String(); by != "" {
+	if by := s.text(memberValues(m.userIdentity, "invokedBy")[0]); by != "" {
 		return strings.TrimSuffix(by, ".amazonaws.com"), ""
 	}
 	return "direct", ""

@@ -13,8 +13,9 @@ import (
 // StdinName is the Source.File of records read from "-".
 const StdinName = "<stdin>"
 
-// ReadPaths reads every path in order and calls fn for each record,
-// de-duplicating on eventID across all inputs (the first copy wins).
+// ReadPaths reads every path in order and calls fn for each record, one at
+// a time from the calling goroutine (files are decoded in parallel behind
+// it), de-duplicating on eventID across all inputs (the first copy wins).
 // "-" reads Options.Stdin. A directory is walked and its JSON-like files
 // (see IsTrailFile) are read in sorted path order; directories named
 // CloudTrail-Digest and CloudTrail-Insight are skipped unless included.
@@ -25,7 +26,7 @@ const StdinName = "<stdin>"
 // returned unchanged.
 func ReadPaths(paths []string, opts Options, fn func(Record) error) (Stats, error) {
 	s := newSession(opts, fn)
-	err := s.readPaths(paths)
+	err := s.run(s.jobs(paths))
 	var cb *callbackError
 	if errors.As(err, &cb) {
 		return s.stats, cb.err
@@ -36,71 +37,47 @@ func ReadPaths(paths []string, opts Options, fn func(Record) error) (Stats, erro
 	return s.stats, err
 }
 
-func (s *session) readPaths(paths []string) error {
+// jobs lists the inputs named by paths in reading order.
+func (s *session) jobs(paths []string) []*job {
+	var jobs []*job
+	add := func(j *job) {
+		if j.kind == jobFile || j.kind == jobStdin {
+			j.out = make(chan chunk, chunkQueue)
+		}
+		jobs = append(jobs, j)
+	}
 	for _, p := range paths {
 		if p == "-" {
-			in := s.opts.Stdin
-			if in == nil {
-				in = os.Stdin
-			}
-			if err := s.fail(StdinName, s.readStream(in, StdinName)); err != nil {
-				return err
-			}
+			add(&job{kind: jobStdin, name: StdinName})
 			continue
 		}
 		fi, err := os.Stat(p)
 		if err != nil {
-			s.stats.Files++
-			if err := s.fail(p, &Error{File: p, Offset: -1, Msg: "failed to open", Kind: ErrRead, Err: unwrapPath(err)}); err != nil {
-				return err
-			}
+			add(&job{kind: jobFail, name: p, err: &Error{File: p, Offset: -1, Msg: "failed to open", Kind: ErrRead, Err: unwrapPath(err)}})
 			continue
 		}
-		files := []string{p}
-		if fi.IsDir() {
-			if files, err = s.walk(p); err != nil {
-				s.stats.Files++
-				if err := s.fail(p, &Error{File: p, Offset: -1, Msg: "failed to walk directory", Kind: ErrRead, Err: unwrapPath(err)}); err != nil {
-					return err
-				}
-				continue
-			}
+		if !fi.IsDir() {
+			add(&job{kind: jobFile, name: p})
+			continue
 		}
+		files, ignored, err := s.walk(p)
+		if err != nil {
+			add(&job{kind: jobFail, name: p, ignored: ignored, err: &Error{File: p, Offset: -1, Msg: "failed to walk directory", Kind: ErrRead, Err: unwrapPath(err)}})
+			continue
+		}
+		add(&job{kind: jobNote, ignored: ignored})
 		for _, f := range files {
-			if err := s.fail(f, s.readFile(f)); err != nil {
-				return err
-			}
+			add(&job{kind: jobFile, name: f})
 		}
 	}
-	return nil
+	return jobs
 }
 
-// fail records err as a file error under KeepGoing, or returns it.
-func (s *session) fail(name string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var cb *callbackError
-	if errors.As(err, &cb) || !s.opts.KeepGoing {
-		return err
-	}
-	s.stats.FileErrors = append(s.stats.FileErrors, FileError{File: name, Err: err})
-	return nil
-}
-
-func (s *session) readFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		s.stats.Files++
-		return &Error{File: path, Offset: -1, Msg: "failed to open", Kind: ErrRead, Err: unwrapPath(err)}
-	}
-	defer f.Close()
-	return s.readStream(f, path)
-}
-
-// walk lists the trail files under dir in sorted path order.
-func (s *session) walk(dir string) ([]string, error) {
+// walk lists the trail files under dir in sorted path order and counts
+// the files it ignores.
+func (s *session) walk(dir string) ([]string, int, error) {
 	var files []string
+	ignored := 0
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -125,14 +102,14 @@ func (s *session) walk(dir string) ([]string, error) {
 			return nil
 		}
 		if !IsTrailFile(d.Name()) {
-			s.stats.FilesIgnored++
+			ignored++
 			return nil
 		}
 		files = append(files, p)
 		return nil
 	})
 	sort.Strings(files)
-	return files, err
+	return files, ignored, err
 }
 
 // IsTrailFile reports whether a file found while walking a directory is

@@ -143,8 +143,15 @@ func readTrail(paths []string, opts trail.Options, s *stdio, fn func(trail.Recor
 	return st, err
 }
 
+// maxSkipLines caps the skipped candidates listed on stderr; the count covers them all.
+const maxSkipLines = 20
+
 func writeSkips(w io.Writer, st trail.Stats) {
-	for _, sk := range st.Skips {
+	for i, sk := range st.Skips {
+		if i == maxSkipLines {
+			fmt.Fprintf(w, "  ... and %d more skipped\n", len(st.Skips)-maxSkipLines)
+			break
+		}
 		fmt.Fprintf(w, "  %s\n", sk)
 	}
 }
