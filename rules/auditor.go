@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/tidwall/gjson"
 )
 
 // An Auditor runs the trail rules over a stream of records. Records are evaluated in batches
@@ -18,7 +18,7 @@ import (
 // What a rule says about one record it says in deny or warn; what takes more than one record
 // it says in three more sets, whose state the Auditor keeps across batches and files:
 //
-//   - signal {group, record, message}: counted per group in the rule's sliding window
+//   - signal {group, record, message?}: counted per group in the rule's sliding window
 //     (custom.threshold and custom.window, overridable in data.keytrail.config.thresholds);
 //     reaching the threshold is a finding on the record that reached it;
 //   - resolve {key, record}: a finding with that resolve_key on an earlier record is resolved
@@ -31,7 +31,7 @@ import (
 type Auditor struct {
 	e     *Engine
 	rules []*auditRule
-	paths []string // the selectors' paths, read once per record
+	seen  []map[string]bool // per rule with custom.once_per: the combinations given so far
 	size  int
 	batch []Item
 	seq   int64
@@ -49,7 +49,15 @@ type Item struct {
 	Extra map[string]any // given to rules as the record's member "keytrail"
 	Time  time.Time      // eventTime; orders the stateful sets
 	Ref   Ref
-	seq   int64 // reading order: breaks ties between equal times
+	Top   *Top   // top-level members the caller already read, or nil
+	seq   int64  // reading order: breaks ties between equal times
+	skip  uint64 // rules (by index) not given this record: custom.once_per saw its combination
+}
+
+// Top holds top-level string members of a record its reader already found, so that selectors
+// on them need not scan the record ("" means absent).
+type Top struct {
+	EventSource, EventName, ErrorCode string
 }
 
 // Ref is what a finding says about its record.
@@ -96,7 +104,9 @@ type AuditOptions struct {
 type auditRule struct {
 	*Rule
 	query     rego.PreparedEvalQuery
-	sets      []target // the result sets it defines; pkg holds the query binding (x<i>)
+	sets      []target        // the result sets it defines; pkg holds the query binding (x<i>)
+	fields    map[string]bool // the record members it can read (nil: all)
+	fieldsKey string          // fields as a sorted list: rules with equal sets share conversions
 	threshold int
 	window    time.Duration
 }
@@ -143,13 +153,12 @@ func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, e
 		pkgs = append(pkgs, p)
 	}
 	sort.Strings(pkgs)
-	var plain []*Rule
 	for _, pkg := range pkgs {
 		r := e.rules[pkg]
 		if r == nil {
 			r = &Rule{ID: "user", Package: pkg, Severity: SeverityError}
 		}
-		if disabled[r.ID] {
+		if disabled[r.ID] || !configured(r.Requires, e.config) {
 			continue
 		}
 		q, err := prepare(ctx, e.opts, e.targets, byPkg[pkg])
@@ -157,6 +166,15 @@ func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, e
 			return nil, err
 		}
 		ar := &auditRule{Rule: r, query: q, threshold: r.Threshold, window: r.Window}
+		if e.fields != nil {
+			ar.fields = e.fields[pkg]
+			names := make([]string, 0, len(ar.fields))
+			for f := range ar.fields {
+				names = append(names, f)
+			}
+			sort.Strings(names)
+			ar.fieldsKey = strings.Join(names, "\x00")
+		}
 		for _, i := range byPkg[pkg] {
 			ar.sets = append(ar.sets, target{pkg: fmt.Sprintf("x%d", i), kind: e.targets[i].kind})
 		}
@@ -164,9 +182,16 @@ func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, e
 			return nil, err
 		}
 		a.rules = append(a.rules, ar)
-		plain = append(plain, r)
 	}
-	a.paths = selectorPaths(plain)
+	if len(a.rules) > 64 {
+		return nil, fmt.Errorf("failed to load rules: %d trail rules, at most 64 run at once", len(a.rules))
+	}
+	a.seen = make([]map[string]bool, len(a.rules))
+	for i, r := range a.rules {
+		if len(r.OncePer) > 0 {
+			a.seen[i] = map[string]bool{}
+		}
+	}
 	a.state = auditState{signals: map[[2]string][]point{}, resolves: map[[2]string][]point{}, facts: map[[2]string]bool{}}
 	a.stats.Evaluated = map[string]int64{}
 	workers := opts.Workers
@@ -222,6 +247,7 @@ func (a *Auditor) Add(it Item) error {
 	}
 	it.seq = a.seq
 	a.seq++
+	a.once(&it)
 	a.batch = append(a.batch, it)
 	if len(a.batch) >= a.size {
 		a.work <- a.batch
@@ -232,23 +258,8 @@ func (a *Auditor) Add(it Item) error {
 
 // evalBatch selects, converts and evaluates one batch, then merges its results.
 func (a *Auditor) evalBatch(ctx context.Context, b []Item) error {
-	vals := make([]gjson.Result, len(a.paths))
-	byPath := make(map[string]gjson.Result, len(a.paths))
-	picks := make([][]int, len(a.rules)) // per rule: batch indexes
-	for i := range b {
-		if len(a.paths) > 0 {
-			copy(vals, gjson.GetManyBytes(b[i].Raw, a.paths...))
-			for j, p := range a.paths {
-				byPath[p] = vals[j]
-			}
-		}
-		for r, rule := range a.rules {
-			if pick(rule.Select, byPath) {
-				picks[r] = append(picks[r], i)
-			}
-		}
-	}
-	terms := make([]*ast.Term, len(b)) // converted on first use
+	picks := a.pick(b)
+	terms := map[string][]*ast.Term{} // by rule package: converted on first use
 	var st auditState
 	st.signals, st.resolves, st.facts = map[[2]string][]point{}, map[[2]string][]point{}, map[[2]string]bool{}
 	counts := make([]int64, len(a.rules))
@@ -259,11 +270,17 @@ func (a *Auditor) evalBatch(ctx context.Context, b []Item) error {
 		}
 		counts[r] = int64(len(idx))
 		recs := make([]*ast.Term, len(idx))
+		keep := rule.fields
+		cache := terms[rule.fieldsKey]
+		if cache == nil {
+			cache = make([]*ast.Term, len(b))
+			terms[rule.fieldsKey] = cache
+		}
 		for j, i := range idx {
-			if terms[i] == nil {
-				terms[i] = ast.NewTerm(recordValue(b[i]))
+			if cache[i] == nil {
+				cache[i] = ast.NewTerm(recordValue(b[i], keep))
 			}
-			recs[j] = terms[i]
+			recs[j] = cache[i]
 		}
 		input := ast.NewObject([2]*ast.Term{ast.StringTerm("records"), ast.ArrayTerm(recs...)})
 		rs, err := rule.query.Eval(ctx, rego.EvalParsedInput(input))
@@ -290,21 +307,10 @@ func (a *Auditor) evalBatch(ctx context.Context, b []Item) error {
 	return nil
 }
 
-func pick(sels []Selector, vals map[string]gjson.Result) bool {
-	if len(sels) == 0 {
-		return true
-	}
-	for _, s := range sels {
-		if s.matches(vals) {
-			return true
-		}
-	}
-	return false
-}
-
-// recordValue is the record as Rego sees it: its JSON with Extra as member "keytrail".
-func recordValue(it Item) ast.Value {
-	v := jsonValue(it.Raw)
+// recordValue is the record as Rego sees it: its JSON (the members named in keep, when not
+// nil) with Extra as member "keytrail".
+func recordValue(it Item, keep map[string]bool) ast.Value {
+	v := jsonValue(it.Raw, keep)
 	obj, ok := v.(ast.Object)
 	if !ok {
 		return v
@@ -330,6 +336,9 @@ func (st *auditState) add(rule *auditRule, kind string, item any, b []Item, idx 
 	}
 	it := b[idx[ri]]
 	p := point{time: it.Time, seq: it.seq, ref: it.Ref, message: strOf(m["message"])}
+	if kind == "signal" && p.message == "" {
+		p.message = strOf(m["group"]) // the group names what is counted
+	}
 	key := strOf(m["key"])
 	switch kind {
 	case "signal":

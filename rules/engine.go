@@ -27,6 +27,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/util"
 )
 
 //go:embed lint/*.rego lint/*.md trail/*.rego trail/*.md
@@ -60,9 +61,11 @@ type Rule struct {
 	Description string `json:"description,omitempty"`
 	Source      string `json:"source"` // "built-in" or the user's file
 	Package     string `json:"package"`
-	// Trail rules only (METADATA custom.select, threshold, window): the records the rule is
-	// given, and the sliding window its signals are counted in.
+	// Trail rules only (METADATA custom.select, once_per, requires, threshold, window): the
+	// records the rule is given, and the sliding window its signals are counted in.
 	Select     []Selector    `json:"select,omitempty"`
+	OncePer    []string      `json:"oncePer,omitempty"`  // given only the first record of each combination
+	Requires   []string      `json:"requires,omitempty"` // runs only when --data gives one of these
 	Threshold  int           `json:"threshold,omitempty"`
 	Window     time.Duration `json:"-"`
 	WindowText string        `json:"window,omitempty"` // Window as a Go duration: "6m0s"
@@ -93,6 +96,10 @@ type Engine struct {
 	groups  []group  // the same targets split for EvalParallel
 	opts    []func(*rego.Rego)
 	config  map[string]any // data.keytrail.config
+	// fields holds, per package, the string constants of its rules and of every rule and
+	// function they depend on, when all rules are built-in (nil with users' rules): a record
+	// member whose name is not among them cannot be read by the package.
+	fields map[string]map[string]bool
 }
 
 // group is a prepared query over some of the targets.
@@ -148,7 +155,7 @@ func NewWithData(ctx context.Context, set string, userDirs []string, config map[
 		}
 	}
 	e := &Engine{set: set, rules: map[string]*Rule{}, config: config}
-	var opts []func(*rego.Rego)
+	parsed := map[string]*ast.Module{}
 	sets := map[target]bool{}
 	for name, src := range modules {
 		m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true})
@@ -173,8 +180,17 @@ func NewWithData(ctx context.Context, set string, userDirs []string, config map[
 			}
 			e.rules[pkg] = r
 		}
-		opts = append(opts, rego.ParsedModule(m))
+		parsed[name] = m
 	}
+	// Compile once: every prepared query below shares the compiler.
+	compiler := ast.NewCompiler()
+	if compiler.Compile(parsed); compiler.Failed() {
+		return nil, fmt.Errorf("failed to compile rules: %w", compiler.Errors)
+	}
+	if len(userDirs) == 0 {
+		e.fields = packageFields(compiler)
+	}
+	opts := []func(*rego.Rego){rego.Compiler(compiler)}
 	if config != nil {
 		opts = append(opts, rego.Store(inmem.NewFromObject(map[string]any{"keytrail": map[string]any{"config": config}})))
 	}
@@ -494,4 +510,41 @@ func toValue(v any) (ast.Value, error) {
 		return ast.NewArray(terms...), nil
 	}
 	return ast.InterfaceToValue(v)
+}
+
+// packageFields collects, per package, the string literals (ref keys included) of its rules
+// and of every rule they depend on.
+func packageFields(c *ast.Compiler) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, m := range c.Modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		set := out[pkg]
+		if set == nil {
+			set = map[string]bool{}
+			out[pkg] = set
+		}
+		seen := map[util.T]bool{}
+		var visit func(n util.T)
+		visit = func(n util.T) {
+			if seen[n] {
+				return
+			}
+			seen[n] = true
+			if r, ok := n.(*ast.Rule); ok {
+				ast.WalkTerms(r, func(t *ast.Term) bool {
+					if s, ok := t.Value.(ast.String); ok {
+						set[string(s)] = true
+					}
+					return false
+				})
+			}
+			for d := range c.Graph.Dependencies(n) {
+				visit(d)
+			}
+		}
+		for _, r := range m.Rules {
+			visit(r)
+		}
+	}
+	return out
 }

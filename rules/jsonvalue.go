@@ -7,8 +7,20 @@ import (
 
 // jsonValue converts raw JSON, already known to be valid, straight to a Rego value: going
 // through Go maps and ast.InterfaceToValue costs several times more on CloudTrail volumes.
-func jsonValue(raw []byte) ast.Value {
-	return resultValue(gjson.ParseBytes(raw))
+// With keep, an object's top-level members whose names keep lacks are left out.
+func jsonValue(raw []byte, keep map[string]bool) ast.Value {
+	r := gjson.ParseBytes(raw)
+	if keep == nil || !r.IsObject() {
+		return resultValue(r)
+	}
+	obj := ast.NewObject()
+	r.ForEach(func(k, v gjson.Result) bool {
+		if keep[k.Str] {
+			obj.Insert(ast.StringTerm(k.Str), ast.NewTerm(resultValue(v)))
+		}
+		return true
+	})
+	return obj
 }
 
 func resultValue(r gjson.Result) ast.Value {

@@ -12,8 +12,8 @@ import (
 	"github.com/keytrail/keytrail/policy"
 )
 
-// A Selector picks the records a trail rule is given: every field (a gjson path) must match
-// one of its patterns. Patterns are globs (* any run, ? one character); the pattern "*" also
+// A Selector picks the records a trail rule is given: every field (a gjson path, or
+// keytrail.NAME for a member of the record's keytrail object) must match one of its patterns. Patterns are globs (* any run, ? one character); the pattern "*" also
 // requires the field to be present and not null. A rule with several selectors gets the
 // records any of them picks; a rule with none gets every record.
 //
@@ -21,26 +21,33 @@ import (
 // same findings when run without them (keytrail rules test does).
 type Selector map[string][]string
 
-// matches reports whether a record whose selector fields are vals (by path) matches.
-func (s Selector) matches(vals map[string]gjson.Result) bool {
-	for path, pats := range s {
-		v := vals[path]
-		if !v.Exists() || v.Type == gjson.Null {
+// matches reports whether the record l looks up matches. eventSource and eventName are tried
+// first: they are known without scanning the record and rule most records out.
+func (s Selector) matches(l *lookup) bool {
+	for _, p := range [2]string{"eventSource", "eventName"} {
+		if pats, ok := s[p]; ok && !matchAny(pats, l.get(p)) {
 			return false
 		}
-		str := v.String()
-		ok := false
-		for _, p := range pats {
-			if p == "*" || policy.Glob(p, str) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+	}
+	for path, pats := range s {
+		if path != "eventSource" && path != "eventName" && !matchAny(pats, l.get(path)) {
 			return false
 		}
 	}
 	return true
+}
+
+func matchAny(pats []string, v gjson.Result) bool {
+	if !v.Exists() || v.Type == gjson.Null {
+		return false
+	}
+	str := v.String()
+	for _, p := range pats {
+		if p == "*" || policy.Glob(p, str) {
+			return true
+		}
+	}
+	return false
 }
 
 // trailMetadata reads custom.select (a list of {path: pattern or [patterns]}),
@@ -76,6 +83,24 @@ func (r *Rule) trailMetadata(custom map[string]any) error {
 			r.Select = append(r.Select, s)
 		}
 	}
+	for name, dst := range map[string]*[]string{"once_per": &r.OncePer, "requires": &r.Requires} {
+		v, ok := custom[name]
+		if !ok {
+			continue
+		}
+		list, ok := v.([]any)
+		for _, x := range list {
+			s, isStr := x.(string)
+			if !isStr || s == "" {
+				ok = false
+				break
+			}
+			*dst = append(*dst, s)
+		}
+		if !ok || len(list) == 0 {
+			return fmt.Errorf("custom.%s must be a non-empty list of strings", name)
+		}
+	}
 	if t, ok := custom["threshold"]; ok {
 		n, err := strconv.Atoi(fmt.Sprint(t))
 		if err != nil || n < 1 {
@@ -91,24 +116,6 @@ func (r *Rule) trailMetadata(custom map[string]any) error {
 		r.Window, r.WindowText = d, d.String()
 	}
 	return nil
-}
-
-// selectorPaths lists the distinct paths the selectors of rules read, sorted.
-func selectorPaths(rs []*Rule) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range rs {
-		for _, s := range r.Select {
-			for p := range s {
-				if !seen[p] {
-					seen[p] = true
-					out = append(out, p)
-				}
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // String renders a selector for `keytrail rules list`: "eventName=A|B AND eventSource=kms...".

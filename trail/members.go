@@ -81,3 +81,11 @@ func memberValues(obj []byte, names ...string) [4][]byte {
 
 // isNull reports an absent or null value.
 func isNull(v []byte) bool { return len(v) == 0 || string(v) == "null" }
+
+// ErrorCode returns the record's errorCode, or "" when it has none.
+func ErrorCode(r Record) string { return (*Summary)(nil).text(members(r).errorCode) }
+
+// CallerAccount returns userIdentity.accountId, or "".
+func CallerAccount(r Record) string {
+	return (*Summary)(nil).text(memberValues(members(r).userIdentity, "accountId")[0])
+}

@@ -326,11 +326,12 @@ func (m recordMembers) principal(s *Summary) string {
 }
 
 // viaContext maps encryption context keys to the service that set them, in
-// the order they are tried.
+// the order they are tried. CloudTrail delivering its log files sets both
+// aws:cloudtrail:arn and aws:s3:arn (of the log file): it comes first.
 var viaContext = []struct{ key, via string }{
+	{"aws:cloudtrail:arn", "cloudtrail"},
 	{"aws:s3:arn", "s3"},
 	{"aws:ebs:id", "ebs"},
-	{"aws:cloudtrail:arn", "cloudtrail"},
 	{"aws:lambda:FunctionArn", "lambda"},
 	{"aws:logs:arn", "logs"},
 	{"aws:rds:db-id", "rds"},

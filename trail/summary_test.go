@@ -104,6 +104,8 @@ func TestPrincipalAndVia(t *testing.T) {
 		{`{"requestParameters":{"encryptionContext":{"aws:lambda:FunctionArn":"x"}}}`, "(unknown)", "lambda", ""},
 		{`{"requestParameters":{"encryptionContext":{"aws:s3:arn":"arn:aws-cn:s3:::bkt"}}}`, "(unknown)", "s3", "bkt"},
 		{`{"userIdentity":{"invokedBy":"ec2.amazonaws.com"},"requestParameters":{"encryptionContext":{"k":"v"}}}`, "ec2.amazonaws.com", "ec2", ""},
+		// TRAIL-FORMATS 4.11: CloudTrail delivering its own log file also sets aws:s3:arn.
+		{`{"userIdentity":{"type":"AWSService","invokedBy":"cloudtrail.amazonaws.com"},"requestParameters":{"encryptionContext":{"aws:s3:arn":"arn:aws:s3:::trail-bucket/AWSLogs/f.json.gz","aws:cloudtrail:arn":"arn:aws:cloudtrail:us-west-2:111122223333:trail/t"}}}`, "cloudtrail.amazonaws.com", "cloudtrail", ""},
 	} {
 		r := Record{Raw: []byte(tc.raw)}
 		via, bucket := ViaOf(r)

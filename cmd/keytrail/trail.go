@@ -70,10 +70,11 @@ Summarizes KMS key usage: every kms.amazonaws.com record is counted under
   principal  userIdentity.arn; for AWSService identities invokedBy; for AWSAccount
              identities account:ID; else invokedBy or the identity type
   operation  eventName
-  via        the service that made the call, from the encryption context: aws:s3:arn s3 (with
-             the bucket), aws:ebs:id ebs, aws:cloudtrail:arn cloudtrail, aws:lambda:FunctionArn
-             lambda, aws:logs:arn logs, aws:rds:db-id rds, SecretARN secretsmanager,
-             PARAMETER_ARN ssm; else userIdentity.invokedBy without .amazonaws.com; else direct
+  via        the service that made the call, from the encryption context: aws:cloudtrail:arn
+             cloudtrail (its log delivery also sets aws:s3:arn), aws:s3:arn s3 (with the
+             bucket), aws:ebs:id ebs, aws:lambda:FunctionArn lambda, aws:logs:arn logs,
+             aws:rds:db-id rds, SecretARN secretsmanager, PARAMETER_ARN ssm; else
+             userIdentity.invokedBy without .amazonaws.com; else direct
 with its count, errors (records with an errorCode) and first and last eventTime. --by puts that
 column first and sorts by it (day also splits the counts per UTC day). S3 data events
 (s3.amazonaws.com) are counted per bucket, by eventName and by additionalEventData.SSEApplied.

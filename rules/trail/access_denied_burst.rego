@@ -16,18 +16,25 @@ package keytrail.trail.access_denied_burst
 
 import data.keytrail.trail.lib
 
-denied(r) if regex.match(`(?i)(AccessDenied|Unauthorized|Forbidden)`, r.errorCode)
+denied(r) if {
+	some word in ["AccessDenied", "Unauthorized", "Forbidden"]
+	contains(r.errorCode, word)
+}
 
-signal contains {"record": i, "group": sprintf("principal %s on %s", [lib.principal(r), r.eventSource]), "message": sprintf("calls by %s denied on %s", [lib.principal(r), r.eventSource])} if {
+signal contains {"record": i, "group": sprintf("calls by %s denied on %s", [lib.principal(r), r.eventSource])} if {
 	some i, r in input.records
 	denied(r)
 }
 
-signal contains {"record": i, "group": sprintf("address %s on %s", [r.sourceIPAddress, r.eventSource]), "message": sprintf("calls from %s denied on %s", [r.sourceIPAddress, r.eventSource])} if {
+signal contains {"record": i, "group": sprintf("calls from %s denied on %s", [r.sourceIPAddress, r.eventSource])} if {
 	some i, r in input.records
 	denied(r)
 	is_address(r.sourceIPAddress)
 }
 
-# is_address: an IP address, not a service name or "AWS Internal".
-is_address(s) if regex.match(`^[0-9a-fA-F.:]+$`, s)
+# is_address: an IP address, not a service name (s3.amazonaws.com) or "AWS Internal".
+is_address(s) if {
+	s != ""
+	not contains(s, " ")
+	not endswith(s, ".amazonaws.com")
+}

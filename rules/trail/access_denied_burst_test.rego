@@ -7,7 +7,7 @@ test_two_groups if {
 	s := k.signal with input as {"records": [t.kms("Decrypt", {"errorCode": "AccessDenied"})]}
 	count(s) == 2
 	some x in s
-	x.group == "principal arn:aws:iam::111122223333:user/Alice on kms.amazonaws.com"
+	x.group == "calls by arn:aws:iam::111122223333:user/Alice denied on kms.amazonaws.com"
 }
 
 test_service_address_not_grouped if {

@@ -10,6 +10,7 @@
 #   severity: warning
 #   select:
 #     - eventSource: kms.amazonaws.com
+#       keytrail.cross_account: "true"
 package keytrail.trail.cross_account_key_use
 
 import data.keytrail.trail.lib
@@ -18,6 +19,6 @@ warn contains {"record": i, "dedupe": object.get(r, "sharedEventID", r.eventID),
 	some i, r in input.records
 	r.eventSource == "kms.amazonaws.com"
 	caller := r.userIdentity.accountId
-	regex.match(`^[0-9]{12}$`, caller)
 	lib.foreign(r, caller)
+	regex.match(`^[0-9]{12}$`, caller)
 }

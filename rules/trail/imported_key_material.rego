@@ -12,9 +12,13 @@
 #   severity: warning
 #   select:
 #     - eventSource: kms.amazonaws.com
+#       eventName: [Decrypt, Encrypt, ReEncrypt, GenerateDataKey*, Sign, Verify, GenerateMac, VerifyMac, DeriveSharedSecret, ImportKeyMaterial, DeleteImportedKeyMaterial, DeleteExpiredKeyMaterial]
+#   once_per: [keytrail.key, keytrail.principal, eventName]
 package keytrail.trail.imported_key_material
 
 import data.keytrail.trail.lib
+
+imported_keys := object.get(lib.config, "imported_keys", [])
 
 material_events := {"ImportKeyMaterial", "DeleteImportedKeyMaterial", "DeleteExpiredKeyMaterial"}
 
@@ -50,7 +54,7 @@ use(i, r) := {
 warn contains use(i, r) if {
 	some i, r in input.records
 	lib.crypto(r)
-	lib.listed(object.get(lib.config, "imported_keys", []), lib.key(r))
+	lib.listed(imported_keys, lib.key(r))
 }
 
 # Other keys: kept only if a record shows the key holds imported material.
@@ -58,5 +62,5 @@ warn contains object.union(use(i, r), {"needs": lib.key(r)}) if {
 	some i, r in input.records
 	lib.crypto(r)
 	lib.key(r) != ""
-	not lib.listed(object.get(lib.config, "imported_keys", []), lib.key(r))
+	not lib.listed(imported_keys, lib.key(r))
 }

@@ -77,7 +77,9 @@ account_of(p) := a if {
 }
 
 # trusted(account): the account is ours or --data lists it in trusted_accounts.
-trusted(account) if account in object.get(config, "trusted_accounts", [])
+trusted(account) if account in trusted_accounts
+
+trusted_accounts := object.get(config, "trusted_accounts", [])
 
 # foreign(r, account): account is neither the key's nor a trusted one.
 foreign(r, account) if {

@@ -9,6 +9,7 @@
 # custom:
 #   id: object-not-sse-kms
 #   severity: error
+#   requires: [sse_kms_buckets]
 #   select:
 #     - eventSource: s3.amazonaws.com
 #       eventName: [PutObject, CopyObject, CreateMultipartUpload]

@@ -11,6 +11,13 @@
 #   severity: error
 #   select:
 #     - eventSource: kms.amazonaws.com
+#       userIdentity.type: Root
+#     - eventSource: kms.amazonaws.com
+#       userIdentity.accountId: ANONYMOUS_PRINCIPAL
+#     - eventSource: kms.amazonaws.com
+#       userIdentity.principalId: anonymous
+#     - eventSource: kms.amazonaws.com
+#       errorMessage: "User: anonymous *"
 package keytrail.trail.root_or_anonymous_kms
 
 import data.keytrail.trail.lib

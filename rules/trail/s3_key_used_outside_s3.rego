@@ -9,6 +9,7 @@
 # custom:
 #   id: s3-key-used-outside-s3
 #   severity: warning
+#   requires: [s3_keys]
 #   select:
 #     - eventSource: kms.amazonaws.com
 package keytrail.trail.s3_key_used_outside_s3

@@ -14,6 +14,10 @@
 #   select:
 #     - eventSource: s3.amazonaws.com
 #       eventName: [PutObject, CopyObject, CreateMultipartUpload]
+#       additionalEventData.SSEApplied: SSE_C
+#     - eventSource: s3.amazonaws.com
+#       eventName: [PutObject, CopyObject, CreateMultipartUpload]
+#       requestParameters.x-amz-server-side-encryption-customer-algorithm: "*"
 package keytrail.trail.sse_c_mass_encryption
 
 import data.keytrail.trail.lib
@@ -24,7 +28,7 @@ sse_c(r) if r.additionalEventData.SSEApplied == "SSE_C"
 
 sse_c(r) if r.requestParameters["x-amz-server-side-encryption-customer-algorithm"]
 
-signal contains {"record": i, "group": lib.s3_bucket(r), "message": sprintf("objects written with SSE-C (customer-provided keys) to bucket %s", [lib.s3_bucket(r)])} if {
+signal contains {"record": i, "group": sprintf("objects written with SSE-C (customer-provided keys) to bucket %s", [lib.s3_bucket(r)])} if {
 	some i, r in input.records
 	r.eventSource == "s3.amazonaws.com"
 	r.eventName in writes

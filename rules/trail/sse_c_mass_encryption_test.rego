@@ -5,7 +5,7 @@ import data.keytrail.trail.testlib as t
 
 test_header if {
 	s := k.signal with input as {"records": [t.s3("PutObject", {"x-amz-server-side-encryption-customer-algorithm": "AES256"}, {})]}
-	s == {{"record": 0, "group": "b", "message": "objects written with SSE-C (customer-provided keys) to bucket b"}}
+	s == {{"record": 0, "group": "objects written with SSE-C (customer-provided keys) to bucket b"}}
 }
 
 test_sse_applied if {

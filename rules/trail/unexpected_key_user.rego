@@ -9,6 +9,7 @@
 # custom:
 #   id: unexpected-key-user
 #   severity: error
+#   requires: [key_users]
 #   select:
 #     - eventSource: kms.amazonaws.com
 #       eventName: [Decrypt, GenerateDataKey*, ReEncrypt]

@@ -6,6 +6,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -31,10 +32,23 @@ type Auditor struct {
 	a      *rules.Auditor
 	ctx    context.Context
 
-	lintOnce sync.Once
-	linter   *lint.Linter
-	lintErr  error
+	// The new key policy of a PutKeyPolicy record is linted when a rule may read the result:
+	// key-policy-changed, or users' rules. Results are cached by policy text (trails repeat the
+	// same few policies).
+	lintPolicies bool
+	lintOnce     sync.Once
+	linter       *lint.Linter
+	lintErr      error
+	lintCache    map[string]lintResult
 }
+
+type lintResult struct {
+	findings []any
+	why      string
+}
+
+// maxLintCache bounds the cache; it is emptied when full.
+const maxLintCache = 256
 
 // New loads and prepares the rules. An unknown id in Disable is an error.
 func New(ctx context.Context, opts Options) (*Auditor, error) {
@@ -55,22 +69,29 @@ func New(ctx context.Context, opts Options) (*Auditor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Auditor{engine: e, a: a, ctx: ctx}, nil
+	au := &Auditor{engine: e, a: a, ctx: ctx, lintCache: map[string]lintResult{}, lintPolicies: len(opts.RuleDirs) > 0}
+	for _, r := range e.Rules() {
+		if r.ID == "key-policy-changed" && !slices.Contains(opts.Disable, r.ID) {
+			au.lintPolicies = true
+		}
+	}
+	return au, nil
 }
 
 // Rules lists the loaded rules.
 func (au *Auditor) Rules() []rules.Rule { return au.engine.Rules() }
 
-// Add queues one record. It copies what it keeps, so r.Raw may be reused after it returns.
+// Add queues one record. It keeps r.Raw, which the trail reader never reuses.
 func (au *Auditor) Add(r trail.Record) error {
 	extra, err := au.facts(r)
 	if err != nil {
 		return err
 	}
 	return au.a.Add(rules.Item{
-		Raw:   append([]byte(nil), r.Raw...),
+		Raw:   r.Raw,
 		Extra: extra,
 		Time:  r.EventTime,
+		Top:   &rules.Top{EventSource: r.EventSource, EventName: r.EventName, ErrorCode: trail.ErrorCode(r)},
 		Ref: rules.Ref{EventID: r.EventID, EventName: r.EventName, File: r.Source.File, Offset: r.Source.Offset,
 			Principal: extra["principal"].(string), Key: extra["key"].(string)},
 	})
@@ -94,7 +115,11 @@ func (au *Auditor) facts(r trail.Record) (map[string]any, error) {
 		}
 	}
 	m := map[string]any{"key": key, "principal": trail.PrincipalOf(r), "key_account": keyAccount}
-	if r.EventSource == "kms.amazonaws.com" && r.EventName == "PutKeyPolicy" {
+	if keyAccount != "" {
+		caller := trail.CallerAccount(r)
+		m["cross_account"] = caller != "" && caller != keyAccount
+	}
+	if au.lintPolicies && r.EventSource == "kms.amazonaws.com" && r.EventName == "PutKeyPolicy" {
 		if doc := gjson.GetBytes(r.Raw, "requestParameters.policy"); doc.Type == gjson.String {
 			fs, why, err := au.lintPolicy(doc.Str)
 			if err != nil {
@@ -117,10 +142,19 @@ func (au *Auditor) lintPolicy(doc string) (fs []any, why string, err error) {
 	if au.lintErr != nil {
 		return nil, "", au.lintErr
 	}
+	if c, ok := au.lintCache[doc]; ok {
+		return c.findings, c.why, nil
+	}
 	found, err := au.linter.Lint(au.ctx, "requestParameters.policy", []byte(doc))
 	if err != nil {
 		return nil, "", err
 	}
+	defer func() {
+		if len(au.lintCache) >= maxLintCache {
+			clear(au.lintCache)
+		}
+		au.lintCache[doc] = lintResult{fs, why}
+	}()
 	fs = []any{}
 	for _, f := range found {
 		fs = append(fs, map[string]any{"id": f.ID, "severity": f.Severity, "message": f.Message})
