@@ -131,6 +131,17 @@ type auditState struct {
 	signals  map[[2]string][]point // (rule, group)
 	resolves map[[2]string][]point // (rule, key)
 	facts    map[[2]string]bool    // (rule, key)
+	intern   map[string]string
+}
+
+func (st *auditState) internRef(r *Ref) {
+	for _, s := range []*string{&r.EventName, &r.File, &r.Principal, &r.Key} {
+		if v, ok := st.intern[*s]; ok {
+			*s = v
+		} else if len(st.intern) < 1<<16 {
+			st.intern[*s] = *s
+		}
+	}
 }
 
 // NewAuditor prepares one query per rule. Rules without a deny, warn or signal set are helpers
@@ -336,8 +347,8 @@ func (st *auditState) add(rule *auditRule, kind string, item any, b []Item, idx 
 	}
 	it := b[idx[ri]]
 	p := point{time: it.Time, seq: it.seq, ref: it.Ref, message: strOf(m["message"])}
-	if kind == "signal" && p.message == "" {
-		p.message = strOf(m["group"]) // the group names what is counted
+	if kind == "signal" && p.message == strOf(m["group"]) {
+		p.message = "" // the group names what is counted: not kept once per record
 	}
 	key := strOf(m["key"])
 	switch kind {
@@ -393,9 +404,20 @@ func (st *auditState) add(rule *auditRule, kind string, item any, b []Item, idx 
 	return nil
 }
 
+// merge adds a batch's state. The strings records share (event names, files, principals,
+// keys) are interned: window rules keep one point per signalled record until Close.
 func (st *auditState) merge(o auditState) {
+	if st.intern == nil {
+		st.intern = map[string]string{}
+	}
+	for i := range o.findings {
+		st.internRef(&o.findings[i].Ref)
+	}
 	st.findings = append(st.findings, o.findings...)
 	for k, v := range o.signals {
+		for i := range v {
+			st.internRef(&v[i].ref)
+		}
 		st.signals[k] = append(st.signals[k], v...)
 	}
 	for k, v := range o.resolves {

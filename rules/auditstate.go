@@ -71,7 +71,7 @@ func (st *auditState) windows(rs []*auditRule) []AuditFinding {
 			if n := i - start + 1; n >= r.threshold {
 				p := ps[i]
 				out = append(out, AuditFinding{ID: r.ID, Severity: cmp.Or(r.Severity, SeverityWarning), EventTime: p.time, Ref: p.ref, seq: p.seq, Count: n,
-					Message: fmt.Sprintf("%s: %d within %s (%s to %s)", p.message, n, r.window, stamp(ps[start].time), stamp(p.time))})
+					Message: fmt.Sprintf("%s: %d within %s (%s to %s)", cmp.Or(p.message, k[1]), n, r.window, stamp(ps[start].time), stamp(p.time))})
 				start = i + 1
 			}
 		}

@@ -172,3 +172,15 @@ func TestSummarySimulated(t *testing.T) {
 		t.Errorf("buckets: %+v", b)
 	}
 }
+
+func TestSummaryFixtureMismatch(t *testing.T) {
+	dir := t.TempDir()
+	trailFile := filepath.Join(dir, "t.json")
+	os.WriteFile(trailFile, []byte(`{"Records":[{"eventSource":"kms.amazonaws.com","eventName":"Decrypt","eventID":"e1","eventTime":"2025-03-01T10:00:00Z","requestParameters":{"keyId":"k1"}}]}`), 0o644)
+	exp := filepath.Join(dir, "t"+SummarySuffix)
+	os.WriteFile(exp, []byte(`{"records":1,"kmsRecords":1,"s3Records":0,"by":"key","kms":[{"key":"k1","principal":"(unknown)","operation":"Encrypt","via":"direct","count":1,"errors":0,"first":"2025-03-01T10:00:00Z","last":"2025-03-01T10:00:00Z"}],"s3":[]}`), 0o644)
+	ok, why, err := RunSummaryFixture(exp)
+	if err != nil || ok || why != "kms[0].operation: got Decrypt, want Encrypt" {
+		t.Fatalf("ok %v why %q err %v", ok, why, err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/keytrail/keytrail/internal/cases"
 	"github.com/keytrail/keytrail/internal/lint"
 	"github.com/keytrail/keytrail/simulate"
+	"github.com/keytrail/keytrail/trail"
 	"github.com/keytrail/keytrail/trail/audit"
 )
 
@@ -29,7 +30,8 @@ recursively for these kinds of fixture:
     as it expects.
   trail fixtures: NAME.json (a CloudTrail file) with NAME.audit.json beside it:
     {"data"?: {...as --data}, "findings": [{id, severity, eventID, resolved, count}]}. It passes
-    when keytrail trail audit finds exactly those findings.
+    when keytrail trail audit finds exactly those findings. NAME.summary.json beside it is the
+    expected 'keytrail trail summary -o json' output (its "by" picks the grouping).
 Other JSON files (policies the cases refer to) are skipped and counted.
 
 Prints the failures (all cases with -v) as a table, then "N passed, N failed".
@@ -121,6 +123,13 @@ func runTest(args []string, s *stdio) int {
 		}
 		record(audit.FixtureTrail(f), "audit", ok, why)
 	}
+	for _, f := range set.summaries {
+		ok, why, err := trail.RunSummaryFixture(f)
+		if err != nil {
+			return inputError(s, err)
+		}
+		record(trail.SummaryFixtureTrail(f), "summary", ok, why)
+	}
 	if output == "json" {
 		if err := writeJSONIndent(s.out, map[string]any{"passed": passed, "failed": failed, "skippedFiles": skipped, "results": rows}); err != nil {
 			return inputError(s, err)
@@ -153,8 +162,8 @@ func runTest(args []string, s *stdio) int {
 // fixtureSet lists the fixtures found: evaluator case files, lint fixtures and trail fixtures
 // (their expected files), scenarios; and how many other JSON files were skipped.
 type fixtureSet struct {
-	cases, lint, trails, scenarios []string
-	skipped                        int
+	cases, lint, trails, summaries, scenarios []string
+	skipped                                   int
 }
 
 // fixtureFiles expands the arguments into fixtures, sorted. Files named directly must be one
@@ -174,6 +183,8 @@ func fixtureFiles(args []string) (fixtureSet, error) {
 				set.lint = append(set.lint, a)
 			case audit.IsFixture(a):
 				set.trails = append(set.trails, a)
+			case trail.IsSummaryFixture(a):
+				set.summaries = append(set.summaries, a)
 			default:
 				set.cases = append(set.cases, a)
 			}
@@ -201,6 +212,9 @@ func fixtureFiles(args []string) (fixtureSet, error) {
 			case audit.IsFixture(p):
 				set.trails = append(set.trails, p)
 				covered[p], covered[audit.FixtureTrail(p)] = true, true
+			case trail.IsSummaryFixture(p):
+				set.summaries = append(set.summaries, p)
+				covered[p], covered[trail.SummaryFixtureTrail(p)] = true, true
 			}
 		}
 		for _, p := range all {
@@ -221,6 +235,7 @@ func fixtureFiles(args []string) (fixtureSet, error) {
 	sort.Strings(set.cases)
 	sort.Strings(set.lint)
 	sort.Strings(set.trails)
+	sort.Strings(set.summaries)
 	sort.Strings(set.scenarios)
 	return set, nil
 }

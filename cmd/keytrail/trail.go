@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -94,7 +96,15 @@ Examples:
 Exit status: 0 ok, 2 usage error, 3 unreadable input.
 `
 
+// trailMemoryLimit is the Go heap's soft limit for trail commands, unless GOMEMLIMIT says
+// otherwise: they stream whatever the input size, so collecting garbage earlier keeps the
+// process well under 150 MB where the default (collect when the heap doubles) would not.
+const trailMemoryLimit = 112 << 20
+
 func runTrail(args []string, s *stdio) int {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(trailMemoryLimit))
+	}
 	if len(args) == 0 {
 		fmt.Fprint(s.err, strings.TrimLeft(trailHelp, "\n"))
 		return exitUsage
@@ -225,15 +235,6 @@ func compact(raw []byte) []byte {
 	return []byte(gjson.GetBytes(raw, "@ugly").Raw)
 }
 
-type summaryJSON struct {
-	Records    int                 `json:"records"`
-	KMSRecords int                 `json:"kmsRecords"`
-	S3Records  int                 `json:"s3Records"`
-	By         trail.Dim           `json:"by"`
-	KMS        []trail.Usage       `json:"kms"`
-	S3         []trail.BucketUsage `json:"s3"`
-}
-
 func runTrailSummary(args []string, s *stdio) int {
 	var rf readFlags
 	var output, by string
@@ -262,11 +263,11 @@ func runTrailSummary(args []string, s *stdio) int {
 	if rerr != nil && !rf.keepGoing {
 		return inputError(s, rerr)
 	}
-	usage, buckets := sum.Usage(dim), sum.Buckets()
+	rep := sum.Report(dim)
 	if output == "json" {
-		err = writeJSONIndent(s.out, summaryJSON{sum.Records, sum.KMSRecords, sum.S3Records, dim, usage, buckets})
+		err = writeJSONIndent(s.out, rep)
 	} else {
-		err = writeSummaryTables(s.out, dim, usage, buckets)
+		err = writeSummaryTables(s.out, dim, rep.KMS, rep.S3)
 	}
 	if err != nil {
 		return inputError(s, err)

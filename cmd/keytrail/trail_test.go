@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keytrail/keytrail/trail"
 )
 
 // TestTrailSimulated writes the seed walkthrough's trail with simulate, then queries and
@@ -24,7 +26,7 @@ func TestTrailSimulated(t *testing.T) {
 	if code := run([]string{"trail", "summary", path, "-o", "json"}, nil, &out, &errw); code != exitOK {
 		t.Fatalf("summary: exit %d: %s", code, errw.String())
 	}
-	var sum summaryJSON
+	var sum trail.Report
 	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
 		t.Fatal(err)
 	}
