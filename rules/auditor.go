@@ -172,7 +172,7 @@ func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, e
 		if disabled[r.ID] || !configured(r.Requires, e.config) {
 			continue
 		}
-		q, err := prepare(ctx, e.opts, e.targets, byPkg[pkg])
+		q, err := e.preparePackage(ctx, pkg, byPkg[pkg])
 		if err != nil {
 			return nil, err
 		}
@@ -444,4 +444,23 @@ func intOf(v any) (int, bool) {
 func strOf(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// preparePackage prepares the query of one package's result sets, once per Engine: Auditors
+// made from the same Engine share them.
+func (e *Engine) preparePackage(ctx context.Context, pkg string, idx []int) (rego.PreparedEvalQuery, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if q, ok := e.prepared[pkg]; ok {
+		return q, nil
+	}
+	q, err := prepare(ctx, e.opts, e.targets, idx)
+	if err != nil {
+		return q, err
+	}
+	if e.prepared == nil {
+		e.prepared = map[string]rego.PreparedEvalQuery{}
+	}
+	e.prepared[pkg] = q
+	return q, nil
 }

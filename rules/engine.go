@@ -100,6 +100,9 @@ type Engine struct {
 	// function they depend on, when all rules are built-in (nil with users' rules): a record
 	// member whose name is not among them cannot be read by the package.
 	fields map[string]map[string]bool
+
+	mu       sync.Mutex
+	prepared map[string]rego.PreparedEvalQuery // per package, for Auditors
 }
 
 // group is a prepared query over some of the targets.

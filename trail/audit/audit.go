@@ -36,11 +36,15 @@ type Auditor struct {
 	// key-policy-changed, or users' rules. Results are cached by policy text (trails repeat the
 	// same few policies).
 	lintPolicies bool
-	lintOnce     sync.Once
-	linter       *lint.Linter
-	lintErr      error
 	lintCache    map[string]lintResult
 }
+
+// The key-policy linter is prepared once per process: its Rego rules take a while to compile.
+var (
+	lintOnce sync.Once
+	linter   *lint.Linter
+	lintErr  error
+)
 
 type lintResult struct {
 	findings []any
@@ -56,6 +60,12 @@ func New(ctx context.Context, opts Options) (*Auditor, error) {
 	if err != nil {
 		return nil, err
 	}
+	return NewWithEngine(ctx, e, opts)
+}
+
+// NewWithEngine is New with rules already loaded (opts.RuleDirs and opts.Config are the
+// engine's): many audits can share one engine.
+func NewWithEngine(ctx context.Context, e *rules.Engine, opts Options) (*Auditor, error) {
 	known := map[string]bool{}
 	for _, r := range e.Rules() {
 		known[r.ID] = true
@@ -136,16 +146,16 @@ func (au *Auditor) facts(r trail.Record) (map[string]any, error) {
 
 // lintPolicy lints a new key policy; a document that does not parse is reported in why.
 func (au *Auditor) lintPolicy(doc string) (fs []any, why string, err error) {
-	au.lintOnce.Do(func() {
-		au.linter, au.lintErr = lint.New(au.ctx, lint.Options{Type: policy.LintKey})
+	lintOnce.Do(func() {
+		linter, lintErr = lint.New(context.Background(), lint.Options{Type: policy.LintKey})
 	})
-	if au.lintErr != nil {
-		return nil, "", au.lintErr
+	if lintErr != nil {
+		return nil, "", lintErr
 	}
 	if c, ok := au.lintCache[doc]; ok {
 		return c.findings, c.why, nil
 	}
-	found, err := au.linter.Lint(au.ctx, "requestParameters.policy", []byte(doc))
+	found, err := linter.Lint(au.ctx, "requestParameters.policy", []byte(doc))
 	if err != nil {
 		return nil, "", err
 	}
