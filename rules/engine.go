@@ -12,6 +12,7 @@ package rules
 import (
 	"context"
 	"embed"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -163,7 +164,7 @@ func NewWithData(ctx context.Context, set string, userDirs []string, config map[
 	for name, src := range modules {
 		m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true})
 		if err != nil {
-			return nil, fmt.Errorf("failed to load rules: %w", err)
+			return nil, fmt.Errorf("failed to load rules: %s", oneLine(err))
 		}
 		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
 		if !strings.HasPrefix(pkg, "keytrail."+set+".") && pkg != "main" {
@@ -188,7 +189,7 @@ func NewWithData(ctx context.Context, set string, userDirs []string, config map[
 	// Compile once: every prepared query below shares the compiler.
 	compiler := ast.NewCompiler()
 	if compiler.Compile(parsed); compiler.Failed() {
-		return nil, fmt.Errorf("failed to compile rules: %w", compiler.Errors)
+		return nil, fmt.Errorf("failed to compile rules: %s", oneLine(compiler.Errors))
 	}
 	if len(userDirs) == 0 {
 		e.fields = packageFields(compiler)
@@ -550,4 +551,22 @@ func packageFields(c *ast.Compiler) map[string]map[string]bool {
 		}
 	}
 	return out
+}
+
+// oneLine renders an OPA error list on one line: the errors joined by "; ", without the
+// source excerpts and carets OPA adds under each.
+func oneLine(err error) string {
+	var errs ast.Errors
+	if !errors.As(err, &errs) || len(errs) == 0 {
+		return strings.Join(strings.Fields(err.Error()), " ")
+	}
+	parts := make([]string, len(errs))
+	for i, e := range errs {
+		msg := e.Message
+		if e.Location != nil {
+			msg = fmt.Sprintf("%s:%d: %s", e.Location.File, e.Location.Row, msg)
+		}
+		parts[i] = strings.Join(strings.Fields(msg), " ")
+	}
+	return strings.Join(parts, "; ")
 }

@@ -141,7 +141,7 @@ func runTrailAudit(args []string, s *stdio) int {
 	if err != nil {
 		return inputError(s, err)
 	}
-	fmt.Fprintf(s.err, "%d records audited: %d errors, %d warnings, %d info, %d resolved (files %d, duplicates %d, skipped %d)\n",
+	fmt.Fprintf(s.err, "%d records audited: %d error(s), %d warning(s), %d info, %d resolved (files %d, duplicates %d, skipped %d)\n",
 		st.Parsed, bySev["error"], bySev["warning"], bySev["info"], resolved, st.Files, st.Duplicates, st.Skipped)
 	writeSkips(s.err, st)
 	switch {
