@@ -12,8 +12,8 @@ package rules
 import (
 	"context"
 	"embed"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
