@@ -29,18 +29,19 @@ import (
 // warn to warning), id, principal, key, resolve_key, needs and dedupe (of findings sharing a
 // dedupe value only the first is kept).
 type Auditor struct {
-	e     *Engine
-	rules []*auditRule
-	seen  []map[string]bool // per rule with custom.once_per: the combinations given so far
-	size  int
-	batch []Item
-	seq   int64
-	work  chan []Item
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	err   error
-	state auditState
-	stats AuditStats
+	e       *Engine
+	rules   []*auditRule
+	seen    []map[string]*onceCount // per rule with custom.once_per: the combinations so far
+	firstOf []map[int64]*onceCount  // the same, by the seq of each combination's first record
+	size    int
+	batch   []Item
+	seq     int64
+	work    chan []Item
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	err     error
+	state   auditState
+	stats   AuditStats
 }
 
 // Item is one record handed to an Auditor. The Auditor keeps Raw: the caller must not reuse it.
@@ -58,6 +59,9 @@ type Item struct {
 // on them need not scan the record ("" means absent).
 type Top struct {
 	EventSource, EventName, ErrorCode string
+	// The raw JSON of these members, nil when absent: selector paths inside them are read
+	// from them without scanning the record.
+	UserIdentity, RequestParameters, AdditionalEventData []byte
 }
 
 // Ref is what a finding says about its record.
@@ -105,6 +109,7 @@ type auditRule struct {
 	*Rule
 	query     rego.PreparedEvalQuery
 	sets      []target        // the result sets it defines; pkg holds the query binding (x<i>)
+	sel       []compiled      // Select with data.NAME patterns expanded
 	fields    map[string]bool // the record members it can read (nil: all)
 	fieldsKey string          // fields as a sorted list: rules with equal sets share conversions
 	threshold int
@@ -177,6 +182,9 @@ func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, e
 			return nil, err
 		}
 		ar := &auditRule{Rule: r, query: q, threshold: r.Threshold, window: r.Window}
+		for _, sel := range r.Select {
+			ar.sel = append(ar.sel, sel.expand(e.config).compile())
+		}
 		if e.fields != nil {
 			ar.fields = e.fields[pkg]
 			names := make([]string, 0, len(ar.fields))
@@ -197,10 +205,11 @@ func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, e
 	if len(a.rules) > 64 {
 		return nil, fmt.Errorf("failed to load rules: %d trail rules, at most 64 run at once", len(a.rules))
 	}
-	a.seen = make([]map[string]bool, len(a.rules))
+	a.seen = make([]map[string]*onceCount, len(a.rules))
+	a.firstOf = make([]map[int64]*onceCount, len(a.rules))
 	for i, r := range a.rules {
 		if len(r.OncePer) > 0 {
-			a.seen[i] = map[string]bool{}
+			a.seen[i], a.firstOf[i] = map[string]*onceCount{}, map[int64]*onceCount{}
 		}
 	}
 	a.state = auditState{signals: map[[2]string][]point{}, resolves: map[[2]string][]point{}, facts: map[[2]string]bool{}}

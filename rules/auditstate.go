@@ -28,6 +28,7 @@ func (a *Auditor) Close() ([]AuditFinding, AuditStats, error) {
 		}
 		out = append(out, f)
 	}
+	a.countOnce(out)
 	sortAudit(out)
 	out = dedupe(out)
 	for i := range out {
@@ -112,4 +113,24 @@ func sortAudit(fs []AuditFinding) {
 		}
 		return a.Message < b.Message
 	})
+}
+
+// countOnce gives the findings of once_per rules the number of records of their combination.
+func (a *Auditor) countOnce(fs []AuditFinding) {
+	index := map[string]int{}
+	for r, rule := range a.rules {
+		if a.firstOf[r] != nil {
+			index[rule.ID] = r
+		}
+	}
+	for i := range fs {
+		r, ok := index[fs[i].ID]
+		if !ok {
+			continue
+		}
+		if c := a.firstOf[r][fs[i].seq]; c != nil && c.n > 1 && fs[i].Count == 0 {
+			fs[i].Count = c.n
+			fs[i].Message += fmt.Sprintf(" (%d records like it)", c.n)
+		}
+	}
 }

@@ -14,7 +14,7 @@ func (a *Auditor) pick(b []Item) [][]int {
 	for i := range b {
 		l.reset(&b[i])
 		for r, rule := range a.rules {
-			if b[i].skip&(1<<r) == 0 && selects(rule.Select, &l) {
+			if b[i].skip&(1<<r) == 0 && selects(rule.sel, &l) {
 				picks[r] = append(picks[r], i)
 			}
 		}
@@ -24,37 +24,60 @@ func (a *Auditor) pick(b []Item) [][]int {
 
 // lookup finds a record's selector values on demand, once each.
 type lookup struct {
-	it   *Item
-	vals map[string]gjson.Result
+	it    *Item
+	paths []string
+	vals  []gjson.Result
 }
 
 func (l *lookup) reset(it *Item) {
 	l.it = it
-	if l.vals == nil {
-		l.vals = map[string]gjson.Result{}
-	}
-	clear(l.vals)
+	l.paths, l.vals = l.paths[:0], l.vals[:0]
 }
 
 func (l *lookup) get(path string) gjson.Result {
-	if v, ok := l.vals[path]; ok {
-		return v
+	for i, p := range l.paths {
+		if p == path {
+			return l.vals[i]
+		}
 	}
-	var v gjson.Result
-	switch top := l.it.Top; {
-	case strings.HasPrefix(path, "keytrail."):
-		v = extraResult(l.it.Extra, path)
-	case top != nil && path == "eventSource":
-		v = textResult(top.EventSource)
-	case top != nil && path == "eventName":
-		v = textResult(top.EventName)
-	case top != nil && path == "errorCode":
-		v = textResult(top.ErrorCode)
-	default:
-		v = gjson.GetBytes(l.it.Raw, path)
-	}
-	l.vals[path] = v
+	v := l.find(path)
+	l.paths, l.vals = append(l.paths, path), append(l.vals, v)
 	return v
+}
+
+func (l *lookup) find(path string) gjson.Result {
+	top := l.it.Top
+	if strings.HasPrefix(path, "keytrail.") {
+		return extraResult(l.it.Extra, path)
+	}
+	if top == nil {
+		return gjson.GetBytes(l.it.Raw, path)
+	}
+	first, rest, nested := strings.Cut(path, ".")
+	var member []byte
+	switch first {
+	case "eventSource":
+		return textResult(top.EventSource)
+	case "eventName":
+		return textResult(top.EventName)
+	case "errorCode":
+		return textResult(top.ErrorCode)
+	case "userIdentity":
+		member = top.UserIdentity
+	case "requestParameters":
+		member = top.RequestParameters
+	case "additionalEventData":
+		member = top.AdditionalEventData
+	default:
+		return gjson.GetBytes(l.it.Raw, path)
+	}
+	switch {
+	case member == nil:
+		return gjson.Result{}
+	case !nested:
+		return gjson.ParseBytes(member)
+	}
+	return gjson.GetBytes(member, rest)
 }
 
 // textResult is s as a gjson string, absent when empty.
@@ -65,7 +88,7 @@ func textResult(s string) gjson.Result {
 	return gjson.Result{Type: gjson.String, Str: s}
 }
 
-func selects(sels []Selector, l *lookup) bool {
+func selects(sels []compiled, l *lookup) bool {
 	if len(sels) == 0 {
 		return true
 	}
@@ -95,7 +118,8 @@ func extraResult(extra map[string]any, path string) gjson.Result {
 }
 
 // once marks the rules with custom.once_per that already saw it.Raw's combination: each such
-// rule is given only the first record, in reading order, of each combination of the values.
+// rule is given only the first record, in reading order, of each combination of the values,
+// and counts the others (Close reports the count on the first record's findings).
 func (a *Auditor) once(it *Item) {
 	var l lookup
 	for r, rule := range a.rules {
@@ -105,7 +129,7 @@ func (a *Auditor) once(it *Item) {
 		if l.it == nil {
 			l.reset(it)
 		}
-		if !selects(rule.Select, &l) {
+		if !selects(rule.sel, &l) {
 			continue // not the rule's record: pick drops it anyway
 		}
 		var k strings.Builder
@@ -119,15 +143,21 @@ func (a *Auditor) once(it *Item) {
 			k.WriteByte(0)
 		}
 		key := k.String()
-		if a.seen[r][key] {
+		if c := a.seen[r][key]; c != nil {
+			c.n++
 			it.skip |= 1 << r
 			continue
 		}
 		if len(a.seen[r]) < maxOnce {
-			a.seen[r][key] = true
+			c := &onceCount{n: 1}
+			a.seen[r][key] = c
+			a.firstOf[r][it.seq] = c
 		}
 	}
 }
+
+// onceCount counts the records of one once_per combination.
+type onceCount struct{ n int }
 
 // maxOnce bounds each once_per set: past it, records with new combinations are all given.
 const maxOnce = 100_000

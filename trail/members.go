@@ -89,3 +89,10 @@ func ErrorCode(r Record) string { return (*Summary)(nil).text(members(r).errorCo
 func CallerAccount(r Record) string {
 	return (*Summary)(nil).text(memberValues(members(r).userIdentity, "accountId")[0])
 }
+
+// TopMembers returns the raw JSON of three members consumers look into often (nil when
+// absent), found where the reader noted them.
+func TopMembers(r Record) (userIdentity, requestParameters, additionalEventData []byte) {
+	m := members(r)
+	return m.userIdentity, m.requestParameters, m.additionalEventData
+}

@@ -143,11 +143,17 @@ func (f *readFlags) options(s *stdio) (trail.Options, error) {
 }
 
 // readTrail reads paths (stdin when none) and prints file errors collected by --keep-going.
+// While it reads, a progress line is drawn on stderr when that is a terminal.
 func readTrail(paths []string, opts trail.Options, s *stdio, fn func(trail.Record) error) (trail.Stats, error) {
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
-	st, err := trail.ReadPaths(paths, opts, fn)
+	prog := newProgress(s.err)
+	st, err := trail.ReadPaths(paths, opts, func(r trail.Record) error {
+		prog.record(r.Source.File)
+		return fn(r)
+	})
+	prog.done()
 	for _, fe := range st.FileErrors {
 		fmt.Fprintf(s.err, "keytrail: warning: %v\n", fe.Err)
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/keytrail/keytrail/rules"
-	"github.com/keytrail/keytrail/trail"
 	"github.com/keytrail/keytrail/trail/audit"
 )
 
@@ -102,12 +101,7 @@ func runTrailAudit(args []string, s *stdio) int {
 		}
 		return inputError(s, err)
 	}
-	prog := newProgress(s.err)
-	st, rerr := readTrail(fs.Args(), opts, s, func(r trail.Record) error {
-		prog.record(r.Source.File)
-		return au.Add(r)
-	})
-	prog.done()
+	st, rerr := readTrail(fs.Args(), opts, s, au.Add)
 	findings, ast, aerr := au.Close()
 	if aerr != nil {
 		return inputError(s, aerr)

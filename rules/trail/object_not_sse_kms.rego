@@ -13,6 +13,7 @@
 #   select:
 #     - eventSource: s3.amazonaws.com
 #       eventName: [PutObject, CopyObject, CreateMultipartUpload]
+#       requestParameters.bucketName: data.sse_kms_buckets
 package keytrail.trail.object_not_sse_kms
 
 import data.keytrail.trail.lib

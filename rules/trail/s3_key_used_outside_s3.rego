@@ -5,13 +5,18 @@
 #   Whether S3 made it is read from the encryption context, which S3 always sets to
 #   {"aws:s3:arn": object or bucket ARN}; invokedBy is not evidence (other services and "AWS
 #   Internal" use it too). CloudTrail delivering its own log files with the key is excluded: its
-#   context carries aws:cloudtrail:arn beside aws:s3:arn.
+#   context carries aws:cloudtrail:arn beside aws:s3:arn. Each key, caller, operation and outcome
+#   is reported once (with the first call's encryption context), with the number of such calls.
 # custom:
 #   id: s3-key-used-outside-s3
 #   severity: warning
 #   requires: [s3_keys]
 #   select:
 #     - eventSource: kms.amazonaws.com
+#       eventName: [Decrypt, Encrypt, ReEncrypt, GenerateDataKey*, Sign, Verify, GenerateMac, VerifyMac, DeriveSharedSecret]
+#       keytrail.key: data.s3_keys
+#       requestParameters.encryptionContext.aws:s3:arn: null
+#   once_per: [keytrail.key, keytrail.principal, eventName, errorCode]
 package keytrail.trail.s3_key_used_outside_s3
 
 import data.keytrail.trail.lib

@@ -6,6 +6,7 @@
 #   patterns (globs; * matches anything). A call matches by the caller's ARN, its role's ARN
 #   (sessionContext.sessionIssuer.arn, for assumed roles), or for AWS services acting for
 #   themselves their service name (cloudtrail.amazonaws.com). Denied calls are reported too.
+#   Each key, caller, operation and outcome is reported once, with the number of such calls.
 # custom:
 #   id: unexpected-key-user
 #   severity: error
@@ -13,6 +14,8 @@
 #   select:
 #     - eventSource: kms.amazonaws.com
 #       eventName: [Decrypt, GenerateDataKey*, ReEncrypt]
+#       keytrail.key: data.key_users
+#   once_per: [keytrail.key, keytrail.principal, userIdentity.sessionContext.sessionIssuer.arn, userIdentity.invokedBy, eventName, errorCode]
 package keytrail.trail.unexpected_key_user
 
 import data.keytrail.trail.lib

@@ -101,7 +101,7 @@ func (au *Auditor) Add(r trail.Record) error {
 		Raw:   r.Raw,
 		Extra: extra,
 		Time:  r.EventTime,
-		Top:   &rules.Top{EventSource: r.EventSource, EventName: r.EventName, ErrorCode: trail.ErrorCode(r)},
+		Top:   top(r),
 		Ref: rules.Ref{EventID: r.EventID, EventName: r.EventName, File: r.Source.File, Offset: r.Source.Offset,
 			Principal: extra["principal"].(string), Key: extra["key"].(string)},
 	})
@@ -185,4 +185,10 @@ func accountOf(arn string) string {
 		return ""
 	}
 	return parts[4]
+}
+
+func top(r trail.Record) *rules.Top {
+	ui, rp, ad := trail.TopMembers(r)
+	return &rules.Top{EventSource: r.EventSource, EventName: r.EventName, ErrorCode: trail.ErrorCode(r),
+		UserIdentity: ui, RequestParameters: rp, AdditionalEventData: ad}
 }
