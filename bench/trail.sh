@@ -9,6 +9,8 @@
 #   bench/trail.sh            # ~200 MB
 #   BIG=1 bench/trail.sh      # ~1 GB, for the RSS check
 #   KEEP=DIR bench/trail.sh   # build (or reuse) the set in DIR and keep it
+#   MIX=kms bench/trail.sh    # records from the simulated scenarios only: KMS-heavy
+#   DATA=FILE bench/trail.sh  # also time the audit with --data FILE (rules that need it run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=200
@@ -29,10 +31,19 @@ kt=$work/keytrail
 if [ ! -f "$set_dir/.done-$mb" ]; then
   rm -rf "$set_dir" && mkdir -p "$set_dir"
   # Source records, one compact JSON object per line: the corpus (invalid files skipped) and
-  # the simulated walkthrough.
-  "$kt" trail query 'eventName?' ../shared/corpus/trail --keep-going > "$work/src.jsonl" 2>/dev/null || true
-  "$kt" simulate --trail-out "$work/sim.json" > /dev/null 2>&1
-  "$kt" trail query 'eventName?' "$work/sim.json" >> "$work/src.jsonl" 2>/dev/null
+  # the simulated walkthrough; with MIX=kms the simulated trails of every fixture scenario
+  # only (over half of them KMS records, the audit's heavy case).
+  : > "$work/src.jsonl"
+  if [ "${MIX:-}" != kms ]; then
+    "$kt" trail query 'eventName?' ../shared/corpus/trail --keep-going > "$work/src.jsonl" 2>/dev/null || true
+    "$kt" simulate --trail-out "$work/sim.json" > /dev/null 2>&1
+    "$kt" trail query 'eventName?' "$work/sim.json" >> "$work/src.jsonl" 2>/dev/null
+  else
+    for sc in fixtures/scenarios/*.yaml; do
+      "$kt" simulate "$sc" --no-audit --trail-out "$work/sim.json" > /dev/null 2>&1
+      "$kt" trail query 'eventName?' "$work/sim.json" >> "$work/src.jsonl" 2>/dev/null
+    done
+  fi
   python3 - "$work/src.jsonl" "$set_dir" "$mb" <<'PY'
 import gzip, random, re, sys
 src, out, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -101,6 +112,7 @@ measure query "$kt" trail query 'eventSource=kms.amazonaws.com' "$set_dir"
 # --- trail audit (the other half of the issue): runs once `keytrail trail audit` exists ---
 if "$kt" trail audit --help > /dev/null 2>&1; then
   measure audit "$kt" trail audit "$set_dir"
+  [ -n "${DATA:-}" ] && measure audit+data "$kt" trail audit "$set_dir" --data "$DATA"
 fi
 cat > "$work/jq.sh" <<'SH'
 for f in "$1"/*; do

@@ -104,6 +104,11 @@ const trailMemoryLimit = 112 << 20
 func runTrail(args []string, s *stdio) int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(trailMemoryLimit))
+		if os.Getenv("GOGC") == "" {
+			// Under the limit, collect less often than the default: the limit bounds the heap
+			// (measured: audit 10-17% faster, peak RSS still under 130 MB at 1 GB).
+			defer debug.SetGCPercent(debug.SetGCPercent(300))
+		}
 	}
 	if len(args) == 0 {
 		fmt.Fprint(s.err, strings.TrimLeft(trailHelp, "\n"))
