@@ -42,17 +42,22 @@ type Auditor struct {
 	err     error
 	state   auditState
 	stats   AuditStats
+	enrich  func(any) (map[string]any, error)
 }
 
 // Item is one record handed to an Auditor. The Auditor keeps Raw: the caller must not reuse it.
 type Item struct {
 	Raw   []byte         // the record, a valid JSON object
 	Extra map[string]any // given to rules as the record's member "keytrail"
-	Time  time.Time      // eventTime; orders the stateful sets
-	Ref   Ref
-	Top   *Top   // top-level members the caller already read, or nil
-	seq   int64  // reading order: breaks ties between equal times
-	skip  uint64 // rules (by index) not given this record: custom.once_per saw its combination
+	// Data is the caller's, for AuditOptions.Enrich: when Extra is nil it is computed from
+	// Data the first time a selector or a rule needs it, on the worker evaluating the batch.
+	Data     any
+	enriched bool
+	Time     time.Time // eventTime; orders the stateful sets
+	Ref      Ref
+	Top      *Top   // top-level members the caller already read, or nil
+	seq      int64  // reading order: breaks ties between equal times
+	skip     uint64 // rules (by index) not given this record: custom.once_per saw its combination
 }
 
 // Top holds top-level string members of a record its reader already found, so that selectors
@@ -103,6 +108,9 @@ type AuditOptions struct {
 	Disable   []string // rule ids not to run
 	BatchSize int      // records per batch; 0 means 1,000
 	Workers   int      // concurrent batches; 0 means GOMAXPROCS
+	// Enrich computes an Item's Extra from its Data, lazily (see Item.Data). It may be called
+	// from several goroutines at once.
+	Enrich func(data any) (map[string]any, error)
 }
 
 type auditRule struct {
@@ -152,7 +160,7 @@ func (st *auditState) internRef(r *Ref) {
 // NewAuditor prepares one query per rule. Rules without a deny, warn or signal set are helpers
 // and are skipped.
 func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, error) {
-	a := &Auditor{e: e, size: opts.BatchSize}
+	a := &Auditor{e: e, size: opts.BatchSize, enrich: opts.Enrich}
 	if a.size <= 0 {
 		a.size = 1000
 	}
@@ -225,11 +233,7 @@ func (e *Engine) NewAuditor(ctx context.Context, opts AuditOptions) (*Auditor, e
 			defer a.wg.Done()
 			for b := range a.work {
 				if err := a.evalBatch(ctx, b); err != nil {
-					a.mu.Lock()
-					if a.err == nil {
-						a.err = err
-					}
-					a.mu.Unlock()
+					a.fail(err)
 				}
 			}
 		}()
@@ -298,7 +302,7 @@ func (a *Auditor) evalBatch(ctx context.Context, b []Item) error {
 		}
 		for j, i := range idx {
 			if cache[i] == nil {
-				cache[i] = ast.NewTerm(recordValue(b[i], keep))
+				cache[i] = ast.NewTerm(recordValue(b[i].Raw, a.extra(&b[i]), keep))
 			}
 			recs[j] = cache[i]
 		}
@@ -327,16 +331,46 @@ func (a *Auditor) evalBatch(ctx context.Context, b []Item) error {
 	return nil
 }
 
+// extra returns the item's Extra, computing it with Enrich the first time. An Enrich error
+// stops the audit (Add and Close return it); the item then has no Extra.
+func (a *Auditor) extra(it *Item) map[string]any {
+	if it.enriched || it.Extra != nil || a.enrich == nil {
+		return it.Extra
+	}
+	it.enriched = true
+	x, err := a.enrich(it.Data)
+	if err != nil {
+		a.fail(err)
+		return nil
+	}
+	it.Extra = x
+	if it.Ref.Principal == "" {
+		it.Ref.Principal, _ = x["principal"].(string)
+	}
+	if it.Ref.Key == "" {
+		it.Ref.Key, _ = x["key"].(string)
+	}
+	return x
+}
+
+func (a *Auditor) fail(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.err == nil {
+		a.err = err
+	}
+}
+
 // recordValue is the record as Rego sees it: its JSON (the members named in keep, when not
-// nil) with Extra as member "keytrail".
-func recordValue(it Item, keep map[string]bool) ast.Value {
-	v := jsonValue(it.Raw, keep)
+// nil) with extra as member "keytrail".
+func recordValue(raw []byte, extra map[string]any, keep map[string]bool) ast.Value {
+	v := jsonValue(raw, keep)
 	obj, ok := v.(ast.Object)
 	if !ok {
 		return v
 	}
-	if it.Extra != nil {
-		ev, err := toValue(it.Extra)
+	if extra != nil {
+		ev, err := toValue(extra)
 		if err == nil {
 			obj.Insert(ast.StringTerm("keytrail"), ast.NewTerm(ev))
 		}

@@ -10,7 +10,7 @@ import (
 // pick returns, per rule, the indexes of the batch's records its selectors pick.
 func (a *Auditor) pick(b []Item) [][]int {
 	picks := make([][]int, len(a.rules))
-	var l lookup
+	l := lookup{a: a}
 	for i := range b {
 		l.reset(&b[i])
 		for r, rule := range a.rules {
@@ -24,6 +24,7 @@ func (a *Auditor) pick(b []Item) [][]int {
 
 // lookup finds a record's selector values on demand, once each.
 type lookup struct {
+	a     *Auditor
 	it    *Item
 	paths []string
 	vals  []gjson.Result
@@ -48,7 +49,7 @@ func (l *lookup) get(path string) gjson.Result {
 func (l *lookup) find(path string) gjson.Result {
 	top := l.it.Top
 	if strings.HasPrefix(path, "keytrail.") {
-		return extraResult(l.it.Extra, path)
+		return extraResult(l.a.extra(l.it), path)
 	}
 	if top == nil {
 		return gjson.GetBytes(l.it.Raw, path)
@@ -121,7 +122,7 @@ func extraResult(extra map[string]any, path string) gjson.Result {
 // rule is given only the first record, in reading order, of each combination of the values,
 // and counts the others (Close reports the count on the first record's findings).
 func (a *Auditor) once(it *Item) {
-	var l lookup
+	l := lookup{a: a}
 	for r, rule := range a.rules {
 		if a.seen[r] == nil {
 			continue

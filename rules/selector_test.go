@@ -24,7 +24,7 @@ func TestSelectorConditions(t *testing.T) {
 		{`{"eventSource":"s3.amazonaws.com"}`, "k2", false},
 	} {
 		it := Item{Raw: []byte(tc.raw), Extra: map[string]any{"key": tc.key}}
-		var l lookup
+		l := lookup{a: &Auditor{}}
 		l.reset(&it)
 		if got := sel.matches(&l); got != tc.want {
 			t.Errorf("%s key %s: got %v, want %v", tc.raw, tc.key, got, tc.want)

@@ -36,6 +36,7 @@ type Auditor struct {
 	// key-policy-changed, or users' rules. Results are cached by policy text (trails repeat the
 	// same few policies).
 	lintPolicies bool
+	lintMu       sync.Mutex // facts runs on the audit's workers
 	lintCache    map[string]lintResult
 }
 
@@ -75,16 +76,18 @@ func NewWithEngine(ctx context.Context, e *rules.Engine, opts Options) (*Auditor
 			return nil, fmt.Errorf("--disable %s: no such trail rule (keytrail rules list --set trail shows them)", id)
 		}
 	}
-	a, err := e.NewAuditor(ctx, rules.AuditOptions{Disable: opts.Disable, Workers: opts.Workers})
-	if err != nil {
-		return nil, err
-	}
-	au := &Auditor{engine: e, a: a, ctx: ctx, lintCache: map[string]lintResult{}, lintPolicies: len(opts.RuleDirs) > 0}
+	au := &Auditor{engine: e, ctx: ctx, lintCache: map[string]lintResult{}, lintPolicies: len(opts.RuleDirs) > 0}
 	for _, r := range e.Rules() {
 		if r.ID == "key-policy-changed" && !slices.Contains(opts.Disable, r.ID) {
 			au.lintPolicies = true
 		}
 	}
+	a, err := e.NewAuditor(ctx, rules.AuditOptions{Disable: opts.Disable, Workers: opts.Workers,
+		Enrich: func(data any) (map[string]any, error) { return au.facts(data.(trail.Record)) }})
+	if err != nil {
+		return nil, err
+	}
+	au.a = a
 	return au, nil
 }
 
@@ -93,17 +96,12 @@ func (au *Auditor) Rules() []rules.Rule { return au.engine.Rules() }
 
 // Add queues one record. It keeps r.Raw, which the trail reader never reuses.
 func (au *Auditor) Add(r trail.Record) error {
-	extra, err := au.facts(r)
-	if err != nil {
-		return err
-	}
 	return au.a.Add(rules.Item{
-		Raw:   r.Raw,
-		Extra: extra,
-		Time:  r.EventTime,
-		Top:   top(r),
-		Ref: rules.Ref{EventID: r.EventID, EventName: r.EventName, File: r.Source.File, Offset: r.Source.Offset,
-			Principal: extra["principal"].(string), Key: extra["key"].(string)},
+		Raw:  r.Raw,
+		Data: r, // the keytrail member is computed from it when a rule needs it (facts)
+		Time: r.EventTime,
+		Top:  top(r),
+		Ref:  rules.Ref{EventID: r.EventID, EventName: r.EventName, File: r.Source.File, Offset: r.Source.Offset},
 	})
 }
 
@@ -152,7 +150,10 @@ func (au *Auditor) lintPolicy(doc string) (fs []any, why string, err error) {
 	if lintErr != nil {
 		return nil, "", lintErr
 	}
-	if c, ok := au.lintCache[doc]; ok {
+	au.lintMu.Lock()
+	c, ok := au.lintCache[doc]
+	au.lintMu.Unlock()
+	if ok {
 		return c.findings, c.why, nil
 	}
 	found, err := linter.Lint(au.ctx, "requestParameters.policy", []byte(doc))
@@ -160,6 +161,8 @@ func (au *Auditor) lintPolicy(doc string) (fs []any, why string, err error) {
 		return nil, "", err
 	}
 	defer func() {
+		au.lintMu.Lock()
+		defer au.lintMu.Unlock()
 		if len(au.lintCache) >= maxLintCache {
 			clear(au.lintCache)
 		}
