@@ -60,6 +60,8 @@ func appendValue(b []byte, v any) []byte {
 		return strconv.AppendInt(b, x, 10)
 	case omap:
 		return x.appendJSON(b)
+	case json.RawMessage: // already marshalled (cached identities)
+		return append(b, x...)
 	case []omap:
 		b = append(b, '[')
 		for i, e := range x {
@@ -81,7 +83,7 @@ func appendValue(b []byte, v any) []byte {
 // encoding/json's escaping.
 func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainJSON[s[i]] {
 			enc, _ := json.Marshal(s)
 			return append(b, enc...)
 		}
@@ -91,6 +93,18 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// plainJSON marks the bytes a JSON string holds as they are (as encoding/json writes them:
+// printable ASCII but '"', '\\' and the HTML characters it escapes).
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
+
 // Recorder collects the CloudTrail records of a world's calls, each marshalled when it is made
 // (compact bytes: long runs keep little for the collector to scan).
 type Recorder struct {
@@ -98,6 +112,10 @@ type Recorder struct {
 	Records []json.RawMessage
 	// ClientIP and UserAgent are those of direct calls (the CLI on a laptop).
 	ClientIP, UserAgent string
+
+	identities map[[3]string]json.RawMessage // marshalled userIdentity blocks
+	nowUnix    int64                         // the second nowText was formatted for
+	nowText    string
 }
 
 // Record starts recording the world's KMS and S3 calls as CloudTrail records.
@@ -113,7 +131,14 @@ func (r *Recorder) uuid() string {
 	var b [16]byte
 	io.ReadFull(r.w.Rand, b[:])
 	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	hex.Encode(out[9:13], b[4:6])
+	hex.Encode(out[14:18], b[6:8])
+	hex.Encode(out[19:23], b[8:10])
+	hex.Encode(out[24:36], b[10:16])
+	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
+	return string(out[:])
 }
 
 // s3RequestID is S3's 16-character request id.
@@ -138,8 +163,22 @@ func uniqueID(prefix, arn string) string {
 	return string(out)
 }
 
-// identity is the userIdentity block of a caller; invokedBy is set when a service called for it.
-func (r *Recorder) identity(p policy.Principal, invokedBy string) omap {
+// identity is the userIdentity block of a caller, marshalled once per caller and invokedBy.
+func (r *Recorder) identity(p policy.Principal, invokedBy string) json.RawMessage {
+	k := [3]string{p.ARN, string(rune(p.Type)), invokedBy}
+	if b, ok := r.identities[k]; ok {
+		return b
+	}
+	if r.identities == nil {
+		r.identities = map[[3]string]json.RawMessage{}
+	}
+	b := json.RawMessage(r.buildIdentity(p, invokedBy).appendJSON(nil))
+	r.identities[k] = b
+	return b
+}
+
+// buildIdentity is the userIdentity block of a caller; invokedBy is set when a service called for it.
+func (r *Recorder) buildIdentity(p policy.Principal, invokedBy string) omap {
 	var o omap
 	ak := ""
 	if id := r.w.identities[p.ARN]; id != nil {
@@ -165,7 +204,13 @@ func (r *Recorder) identity(p policy.Principal, invokedBy string) omap {
 	return o
 }
 
-func (r *Recorder) now() string { return r.w.Now.UTC().Format("2006-01-02T15:04:05Z") }
+// now is the world's clock as CloudTrail writes eventTime (formatted once per second).
+func (r *Recorder) now() string {
+	if u := r.w.Now.Unix(); u != r.nowUnix || r.nowText == "" {
+		r.nowUnix, r.nowText = u, r.w.Now.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	return r.nowText
+}
 
 // errorFields are errorCode and errorMessage for a failed call.
 func errorFields(err error) (code, msg string) {
