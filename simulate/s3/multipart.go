@@ -129,7 +129,7 @@ func (s *S3) CompleteMultipartUpload(r Request, bucket, key, id string) (res *Pu
 		obj.parts = append(obj.parts, u.parts[n])
 		obj.size += u.sizes[n]
 	}
-	b.objects[key].drop()
+	s.drop(b.objects[key])
 	b.objects[key] = obj
 	delete(s.uploads, id)
 	return obj.result(), nil

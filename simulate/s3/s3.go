@@ -100,6 +100,7 @@ type S3 struct {
 	// (default DefaultSpillSize, os.TempDir()); Close removes them.
 	SpillSize int64
 	SpillDir  string
+	free      []string // spilled files of replaced objects, for reuse
 }
 
 // BucketKeyTTL is how long S3 reuses a bucket-level key before asking KMS again.
@@ -306,7 +307,7 @@ func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) 
 		return nil, 0, err
 	}
 	defer clear(dataKey)
-	sp := &spill{dir: s.SpillDir, limit: s.SpillSize}
+	sp := &spill{s3: s, limit: s.SpillSize}
 	if sp.limit <= 0 {
 		sp.limit = DefaultSpillSize
 	}
@@ -319,7 +320,7 @@ func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) 
 		return nil, 0, err
 	}
 	obj.size = n
-	b.objects[key].drop()
+	s.drop(b.objects[key])
 	b.objects[key] = obj
 	return obj.result(), n, nil
 }

@@ -34,17 +34,41 @@ func TestSpilledObjects(t *testing.T) {
 	if _, err := s.GetObject(signed, "kms-bogo-test", "big", &got); s3err(t, err).Code != "InternalError" || got.Len() != 0 {
 		t.Errorf("tampered object: %v, %d bytes written", err, got.Len())
 	}
-	// Replacing the object removes its file; Close removes the rest.
+	// Replacing the object frees its file (the new object is written first, so it cannot take
+	// it); the next spilled write reuses it, overwritten and cut to its own size.
 	old := obj.file
-	if _, err := s.PutObject(signed, "kms-bogo-test", "big", bytes.NewReader(body), PutOptions{}); err != nil {
+	oldSize := fileSize(t, old)
+	body2 := bytes.Repeat([]byte("smaller "), 2<<20/8)
+	for range 2 {
+		if _, err := s.PutObject(signed, "kms-bogo-test", "big", bytes.NewReader(body2), PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f := s.buckets["kms-bogo-test"].objects["big"].file; f != old || fileSize(t, f) >= oldSize {
+		t.Errorf("the second replacement did not reuse and cut %s: %s", old, f)
+	}
+	got.Reset()
+	if _, err := s.GetObject(signed, "kms-bogo-test", "big", &got); err != nil || !bytes.Equal(got.Bytes(), body2) {
+		t.Fatalf("get from a recycled file: %v", err)
+	}
+	// An object kept in memory frees the file for reuse; Close removes every file.
+	if _, err := s.PutObject(signed, "kms-bogo-test", "big", bytes.NewReader([]byte("tiny")), PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(old); !os.IsNotExist(err) {
-		t.Errorf("the replaced object's file remains: %v", err)
+	if len(s.free) != 2 { // the first replacement's and the last one's
+		t.Errorf("free files %v, want two", s.free)
 	}
-	current := s.buckets["kms-bogo-test"].objects["big"].file
 	s.Close()
-	if _, err := os.Stat(current); !os.IsNotExist(err) {
-		t.Errorf("Close left %s: %v", current, err)
+	if left, _ := os.ReadDir(s.SpillDir); len(left) != 0 {
+		t.Errorf("Close left %d files", len(left))
 	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Size()
 }
