@@ -284,15 +284,22 @@ func (m recordMembers) failed() bool {
 func KeyOf(r Record) string { return members(r).key(nil) }
 
 func (m recordMembers) key(s *Summary) string {
-	var arn []byte
+	var arn, untyped []byte
 	eachElement(m.resources, func(v []byte) bool {
 		r := memberValues(v, "type", "ARN")
 		if len(r[0]) > 0 && r[0][0] == '"' && s.text(r[0]) == "AWS::KMS::Key" {
 			arn = r[1]
 			return false
 		}
+		// Older KMS records (eventVersion 1.02) list resources without a type.
+		if len(r[0]) == 0 && untyped == nil && isKeyARN(s.text(r[1])) {
+			untyped = r[1]
+		}
 		return true
 	})
+	if arn == nil {
+		arn = untyped
+	}
 	if v := s.text(arn); v != "" {
 		return v
 	}
@@ -300,6 +307,12 @@ func (m recordMembers) key(s *Summary) string {
 		return v
 	}
 	return "(none)"
+}
+
+// isKeyARN reports whether s is a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID).
+func isKeyARN(s string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "kms" && strings.HasPrefix(parts[5], "key/")
 }
 
 // PrincipalOf names the caller: userIdentity.arn; for AWSService identities
@@ -331,6 +344,7 @@ func (m recordMembers) principal(s *Summary) string {
 var viaContext = []struct{ key, via string }{
 	{"aws:cloudtrail:arn", "cloudtrail"},
 	{"aws:s3:arn", "s3"},
+	{"aws:s3express:arn", "s3express"},
 	{"aws:ebs:id", "ebs"},
 	{"aws:lambda:FunctionArn", "lambda"},
 	{"aws:logs:arn", "logs"},

@@ -184,3 +184,19 @@ func TestSummaryFixtureMismatch(t *testing.T) {
 		t.Fatalf("ok %v why %q err %v", ok, why, err)
 	}
 }
+
+func TestKeyOf(t *testing.T) {
+	const arn = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	for _, tc := range []struct{ raw, want string }{
+		{`{"resources":[{"type":"AWS::KMS::Key","ARN":"` + arn + `"}],"requestParameters":{"keyId":"alias/a"}}`, arn},
+		// The KMS CreateGrant doc example (eventVersion 1.02): resources without a type.
+		{`{"resources":[{"ARN":"` + arn + `","accountId":"111122223333"}],"requestParameters":{"keyId":"1234abcd"}}`, arn},
+		{`{"resources":[{"ARN":"arn:aws:kms:us-west-2:111122223333:alias/a"}],"requestParameters":{"keyId":"alias/a"}}`, "alias/a"},
+		{`{"requestParameters":{"keyId":"alias/a"}}`, "alias/a"},
+		{`{}`, "(none)"},
+	} {
+		if got := KeyOf(Record{Raw: []byte(tc.raw)}); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.raw, got, tc.want)
+		}
+	}
+}

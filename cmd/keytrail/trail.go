@@ -74,7 +74,7 @@ Summarizes KMS key usage: every kms.amazonaws.com record is counted under
   operation  eventName
   via        the service that made the call, from the encryption context: aws:cloudtrail:arn
              cloudtrail (its log delivery also sets aws:s3:arn), aws:s3:arn s3 (with the
-             bucket), aws:ebs:id ebs, aws:lambda:FunctionArn lambda, aws:logs:arn logs,
+             bucket), aws:s3express:arn s3express, aws:ebs:id ebs, aws:lambda:FunctionArn lambda, aws:logs:arn logs,
              aws:rds:db-id rds, SecretARN secretsmanager, PARAMETER_ARN ssm; else
              userIdentity.invokedBy without .amazonaws.com; else direct
 with its count, errors (records with an errorCode) and first and last eventTime. --by puts that

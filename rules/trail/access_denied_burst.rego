@@ -2,22 +2,24 @@
 # title: Burst of denied calls
 # description: |
 #   At least threshold calls denied (AccessDenied, AccessDeniedException, UnauthorizedOperation,
-#   VpceAccessDenied, ...) for one principal, or from one source IP address, on one service within
-#   the window: someone probing permissions or a broken deployment. Counted across files; change
-#   the numbers with --data thresholds: {access-denied-burst: {threshold: N, window: 10m}}.
+#   VpceAccessDenied, AuthorizationError, ...) for one principal, or from one source IP address, on
+#   one service within the window: someone probing permissions or a broken deployment. Counted
+#   across files; change the numbers with --data thresholds: {access-denied-burst: {threshold: N,
+#   window: 10m}}. KMS logs a denied cross-account call only in the caller's account: a key
+#   owner's trail does not show other accounts' bursts.
 # custom:
 #   id: access-denied-burst
 #   severity: warning
 #   threshold: 40
 #   window: 6m
 #   select:
-#     - errorCode: ["*AccessDenied*", "*UnauthorizedOperation", "*Unauthorized*", "*Forbidden*"]
+#     - errorCode: ["*AccessDenied*", "*Unauthorized*", "*Forbidden*", "AuthorizationError"]
 package keytrail.trail.access_denied_burst
 
 import data.keytrail.trail.lib
 
 denied(r) if {
-	some word in ["AccessDenied", "Unauthorized", "Forbidden"]
+	some word in ["AccessDenied", "Unauthorized", "Forbidden", "AuthorizationError"]
 	contains(r.errorCode, word)
 }
 

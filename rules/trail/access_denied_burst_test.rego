@@ -19,6 +19,10 @@ test_other_errors_ignored if {
 	count(k.signal) == 0 with input as {"records": [t.kms("Decrypt", {"errorCode": "InvalidCiphertextException"}), t.kms("Decrypt", {})]}
 }
 
+test_sns_code if {
+	count(k.signal) == 2 with input as {"records": [t.kms("Publish", {"eventSource": "sns.amazonaws.com", "errorCode": "AuthorizationError"})]}
+}
+
 test_ec2_code if {
 	count(k.signal) == 2 with input as {"records": [t.kms("Decrypt", {"errorCode": "Client.UnauthorizedOperation"})]}
 }

@@ -27,6 +27,16 @@ test_rule_list if {
 	count(k.deny) == 0 with input as {"records": [t.s3("PutBucketEncryption", c, {})]} with data.keytrail.config as {"sse_kms_buckets": ["b"]}
 }
 
+test_sse_c_blocking if {
+	block := {"ServerSideEncryptionConfiguration": {"Rule": {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BlockedEncryptionTypes": {"EncryptionType": "SSE-C"}}}}
+	some f in k.warn with input as {"records": [t.s3("PutBucketEncryption", block, {})]}
+	contains(f.message, "aws:kms, blocking SSE-C")
+	unblock := {"ServerSideEncryptionConfiguration": {"Rule": {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}}}
+	some g in k.deny with input as {"records": [t.s3("PutBucketEncryption", unblock, {})]}
+	contains(g.message, "unblocked SSE-C")
+	count(k.warn) == 0 with input as {"records": [t.s3("PutBucketEncryption", unblock, {})]}
+}
+
 test_failed if {
 	count(k.deny) == 0 with input as {"records": [t.s3("DeleteBucketEncryption", {}, {"errorCode": "AccessDenied"})]}
 }

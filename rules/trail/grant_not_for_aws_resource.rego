@@ -23,21 +23,32 @@ grants contains i if {
 	lib.kms(r, "CreateGrant")
 }
 
-deny contains {"record": i, "message": sprintf("%s granted %s on %s to %s, in foreign account %s", [lib.principal(r), ops(r), lib.key(r), r.requestParameters.granteePrincipal, a])} if {
+deny contains {"record": i, "message": sprintf("%s granted %s on %s to %s, in foreign account %s", [lib.principal(r), ops(r), lib.key(r), grantee(r), a])} if {
 	some i in grants
 	r := input.records[i]
-	a := lib.account_of(r.requestParameters.granteePrincipal)
+	a := lib.account_of(grantee(r))
 	lib.foreign(r, a)
 }
 
-warn contains {"record": i, "message": sprintf("%s granted %s on %s to %s, not for an AWS resource", [lib.principal(r), ops(r), lib.key(r), r.requestParameters.granteePrincipal])} if {
+warn contains {"record": i, "message": sprintf("%s granted %s on %s to %s, not for an AWS resource", [lib.principal(r), ops(r), lib.key(r), grantee(r)])} if {
 	some i in grants
 	r := input.records[i]
 	not for_resource(r)
 	not foreign_grantee(r)
 }
 
-foreign_grantee(r) if lib.foreign(r, lib.account_of(r.requestParameters.granteePrincipal))
+foreign_grantee(r) if lib.foreign(r, lib.account_of(grantee(r)))
+
+# grantee is the grant's grantee as logged (granteePrincipal; a service principal grant may
+# log granteeServicePrincipal instead).
+grantee(r) := r.requestParameters.granteePrincipal
+
+grantee(r) := r.requestParameters.granteeServicePrincipal if not r.requestParameters.granteePrincipal
+
+grantee(r) := "(a grantee not logged)" if {
+	not r.requestParameters.granteePrincipal
+	not r.requestParameters.granteeServicePrincipal
+}
 
 ops(r) := concat(", ", r.requestParameters.operations) if is_array(r.requestParameters.operations)
 else := "operations"
@@ -46,13 +57,15 @@ service_name(s) if endswith(s, ".amazonaws.com")
 
 for_resource(r) if r.userIdentity.invokedBy
 
+for_resource(r) if r.requestParameters.granteeServicePrincipal
+
 for_resource(r) if service_name(r.sourceIPAddress)
 
 for_resource(r) if service_name(r.userAgent)
 
-for_resource(r) if service_name(r.requestParameters.granteePrincipal)
+for_resource(r) if service_name(grantee(r))
 
-for_resource(r) if regex.match(`^[0-9]{12}:aws:[a-z0-9-]+-infrastructure:`, r.requestParameters.granteePrincipal)
+for_resource(r) if regex.match(`^[0-9]{12}:aws:[a-z0-9-]+-infrastructure:`, grantee(r))
 
 for_resource(r) if {
 	some kind in ["encryptionContextSubset", "encryptionContextEquals"]

@@ -34,6 +34,17 @@ test_invoked_by_service if {
 	count(k.warn) == 0 with input as {"records": [r]}
 }
 
+test_service_principal_grantee if {
+	r := t.kms("CreateGrant", {"requestParameters": {"keyId": t.key_arn, "granteeServicePrincipal": "logs.amazonaws.com", "operations": ["Decrypt"], "constraints": {"sourceArn": "arn:aws:logs:us-east-1:111122223333:log-group:g"}}})
+	count(k.warn) + count(k.deny) == 0 with input as {"records": [r]}
+}
+
+test_grantee_not_logged_still_reported if {
+	r := t.kms("CreateGrant", {"requestParameters": {"keyId": t.key_arn, "operations": ["Decrypt"]}})
+	some f in k.warn with input as {"records": [r]}
+	contains(f.message, "a grantee not logged")
+}
+
 test_context_constraint if {
 	r := grant("arn:aws:iam::111122223333:role/app", {"requestParameters": {"constraints": {"encryptionContextEquals": {"aws:rds:db-id": "db-1"}}}})
 	count(k.warn) == 0 with input as {"records": [r]}

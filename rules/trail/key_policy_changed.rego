@@ -1,11 +1,13 @@
 # METADATA
 # title: Key policy changed
 # description: |
-#   PutKeyPolicy succeeded and no AWS service made the call. keytrail parses the new policy
+#   PutKeyPolicy succeeded. keytrail parses the new policy
 #   (a JSON string in requestParameters.policy) and lints it as a key policy: the finding is an
 #   error when the new policy makes the key public (wildcard-principal, public-decrypt,
 #   notprincipal-allow), grants an account other than the key's and those --data lists in
-#   trusted_accounts, or the call bypassed the policy lockout safety check; a warning otherwise.
+#   trusted_accounts, or the call bypassed the policy lockout safety check; otherwise a warning,
+#   unless an AWS service made the call (invokedBy: a stack deployed by CloudFormation still
+#   reports a public or foreign-account policy).
 # custom:
 #   id: key-policy-changed
 #   severity: warning
@@ -21,7 +23,6 @@ public_checks := {"wildcard-principal", "public-decrypt", "notprincipal-allow"}
 changed contains i if {
 	some i, r in input.records
 	lib.kms(r, "PutKeyPolicy")
-	not lib.by_service(r)
 }
 
 deny contains {"record": i, "message": sprintf("%s changed the key policy of %s: %s", [lib.principal(r), lib.key(r), concat("; ", sort(problems(r)))])} if {
@@ -34,6 +35,7 @@ warn contains {"record": i, "message": sprintf("%s changed the key policy of %s%
 	some i in changed
 	r := input.records[i]
 	count(problems(r)) == 0
+	not lib.by_service(r)
 }
 
 problems(r) := ((public(r) | foreign(r)) | bypass(r)) | unreadable(r)

@@ -36,9 +36,15 @@ test_bypass if {
 	contains(f.message, "lockout safety check")
 }
 
-test_by_service_ignored if {
-	r := put(foreign, {"userIdentity": {"type": "AWSService", "invokedBy": "secretsmanager.amazonaws.com"}})
+test_by_service_plain_change_ignored if {
+	r := put(own, {"userIdentity": {"type": "AWSService", "invokedBy": "secretsmanager.amazonaws.com"}})
 	count(k.deny) + count(k.warn) == 0 with input as {"records": [r]}
+}
+
+test_by_service_foreign_still_reported if {
+	# A CloudFormation stack running on the user's credentials.
+	r := put(foreign, {"userIdentity": object.union(t.alice, {"invokedBy": "cloudformation.amazonaws.com"})})
+	count(k.deny) == 1 with input as {"records": [r]}
 }
 
 test_failed_ignored if {

@@ -47,15 +47,22 @@ default context(_) := {}
 
 context(r) := r.requestParameters.encryptionContext if is_object(r.requestParameters.encryptionContext)
 
+# via_s3(r): S3 made the KMS call: its encryption context names the object or bucket
+# (aws:s3:arn), or the directory bucket (aws:s3express:arn, S3 Express One Zone).
+via_s3(r) if context(r)["aws:s3:arn"]
+
+via_s3(r) if context(r)["aws:s3express:arn"]
+
 # cloudtrail_delivery(r): CloudTrail writing its own log files with the key.
 cloudtrail_delivery(r) if context(r)["aws:cloudtrail:arn"]
 
 cloudtrail_delivery(r) if r.userIdentity.invokedBy == "cloudtrail.amazonaws.com"
 
-# listed(patterns, value): value matches one of the glob patterns (* matches anything, "/" and ":" included).
+# listed(patterns, value): value matches one of the glob patterns (* matches any run of
+# characters, "/", ":" and "." included: glob.match's null delimiters; [] would mean ".").
 listed(patterns, value) if {
 	some p in patterns
-	glob.match(p, [], value)
+	glob.match(p, null, value)
 }
 
 # account_of is the 12-digit account of an ARN, an account id or "ACCOUNT:aws:..." grantee.

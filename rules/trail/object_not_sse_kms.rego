@@ -20,14 +20,15 @@ import data.keytrail.trail.lib
 
 writes := {"PutObject", "CopyObject", "CreateMultipartUpload"}
 
-deny contains {"record": i, "message": sprintf("%s wrote %s with %s, but --data sse_kms_buckets requires SSE-KMS for bucket %s", [lib.principal(r), lib.object_url(r), applied(r), lib.s3_bucket(r)])} if {
+deny contains {"record": i, "message": sprintf("%s wrote %s with %s, but --data sse_kms_buckets requires SSE-KMS for bucket %s", [lib.principal(r), lib.object_url(r), sse, lib.s3_bucket(r)])} if {
 	buckets := object.get(lib.config, "sse_kms_buckets", [])
 	some i, r in input.records
 	r.eventSource == "s3.amazonaws.com"
 	r.eventName in writes
 	lib.succeeded(r)
 	lib.listed(buckets, lib.s3_bucket(r))
-	not kms(applied(r))
+	sse := applied(r) # undefined when the record shows neither: not reported
+	not kms(sse)
 }
 
 applied(r) := r.additionalEventData.SSEApplied

@@ -15,6 +15,11 @@ test_via_s3 if {
 	count(k.warn) == 0 with input as {"records": [t.kms("GenerateDataKey", via_s3)]} with data.keytrail.config as cfg
 }
 
+test_s3_express_directory_bucket if {
+	r := t.kms("GenerateDataKey", {"requestParameters": {"encryptionContext": {"aws:s3express:arn": "arn:aws:s3express:us-east-1:111122223333:bucket/b--use1-az4--x-s3"}}})
+	count(k.warn) == 0 with input as {"records": [r]} with data.keytrail.config as cfg
+}
+
 test_invoked_by_s3_without_context_is_not_s3 if {
 	r := t.kms("Decrypt", {"userIdentity": {"type": "AWSService", "invokedBy": "s3.amazonaws.com"}})
 	count(k.warn) == 1 with input as {"records": [r]} with data.keytrail.config as cfg

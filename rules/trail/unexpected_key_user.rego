@@ -27,8 +27,8 @@ deny contains {"record": i, "message": sprintf("%s called %s on %s%s: not a prin
 	some i, r in input.records
 	r.eventSource == "kms.amazonaws.com"
 	r.eventName in ops
-	patterns := [p | some k, ps in users; glob.match(k, [], lib.key(r)); some p in ps]
-	count([k | some k, _ in users; glob.match(k, [], lib.key(r))]) > 0
+	patterns := [p | some k, ps in users; glob.match(k, null, lib.key(r)); some p in ps]
+	count([k | some k, _ in users; glob.match(k, null, lib.key(r))]) > 0
 	not allowed(patterns, r)
 }
 

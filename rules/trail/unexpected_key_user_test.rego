@@ -16,6 +16,15 @@ test_role_session_by_issuer if {
 	count(k.deny) == 0 with input as {"records": [t.kms("Decrypt", {"userIdentity": role})]} with data.keytrail.config as cfg
 }
 
+test_dots_in_names if {
+	# * crosses "." (session names are often e-mail addresses).
+	c := {"key_users": {"*": ["arn:aws:sts::111122223333:assumed-role/Admin/*", "cloudtrail.amazonaws.com"]}}
+	s := {"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/Admin/alice.smith@example.com", "accountId": "111122223333"}
+	count(k.deny) == 0 with input as {"records": [t.kms("Decrypt", {"userIdentity": s})]} with data.keytrail.config as c
+	svc := {"type": "AWSService", "invokedBy": "cloudtrail.amazonaws.com"}
+	count(k.deny) == 0 with input as {"records": [t.kms("GenerateDataKey", {"userIdentity": svc})]} with data.keytrail.config as c
+}
+
 test_glob_user if {
 	u := {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ops-bob", "accountId": "111122223333"}
 	count(k.deny) == 0 with input as {"records": [t.kms("GenerateDataKey", {"userIdentity": u})]} with data.keytrail.config as cfg
