@@ -2,10 +2,13 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keytrail/keytrail/trail"
 )
 
 // TestFixtures runs fixtures/trails: every built-in rule has a firing and a quiet fixture.
@@ -57,5 +60,32 @@ func TestFixtureMismatchIsReported(t *testing.T) {
 	want := "missing: key-disabled-or-deleted error on e1; unexpected: key-disabled-or-deleted warning on e1"
 	if why != want {
 		t.Errorf("why = %q, want %q", why, want)
+	}
+}
+
+// TestCorpusAudit audits the real records of ../shared/corpus/trail: the only findings are the
+// four CloudTrail-tampering detonations of Stratus Red Team (and a deleted trail in
+// cloudtrail2sightings' sample), one per record.
+func TestCorpusAudit(t *testing.T) {
+	dir := "../../../shared/corpus/trail"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("the shared corpus is absent (%v): skipping", err)
+	}
+	au, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := trail.ReadPaths([]string{dir}, trail.Options{KeepGoing: true}, au.Add)
+	fs, _, err := au.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, f := range fs {
+		got[f.ID+" "+f.EventName]++
+	}
+	want := map[string]int{"trail-tampering DeleteTrail": 2, "trail-tampering PutEventSelectors": 1, "trail-tampering StopLogging": 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings %v, want %v (%d records read)", got, want, st.Parsed)
 	}
 }
