@@ -43,12 +43,16 @@ type Writer struct {
 	ad     []byte // header + aad
 	buf    []byte // pending plaintext, up to ChunkSize
 	out    []byte
+	outs   [][]byte // sealed chunks of a batch (batch.go)
 	seq    uint32
 	closed bool
 	err    error
 }
 
-var _ io.WriteCloser = (*Writer)(nil)
+var (
+	_ io.WriteCloser = (*Writer)(nil)
+	_ io.ReaderFrom  = (*Writer)(nil)
+)
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
 	if len(key) != 32 {
@@ -123,11 +127,12 @@ func (w *Writer) Write(p []byte) (int, error) {
 	}
 	n := 0
 	for len(p) > 0 {
-		if len(w.buf) == 0 && len(p) > ChunkSize { // a full chunk with more after it: seal in place
-			if w.err = w.sealChunk(p[:ChunkSize], false); w.err != nil {
-				return n, w.err
+		if len(w.buf) == 0 && len(p) > ChunkSize { // full chunks with more after them: seal in place, in batches
+			k, err := w.writeChunks(p)
+			if w.err = err; err != nil {
+				return n + k, err
 			}
-			p, n = p[ChunkSize:], n+ChunkSize
+			p, n = p[k:], n+k
 			continue
 		}
 		if len(w.buf) == ChunkSize { // more data follows a full chunk: it is not the last
@@ -210,26 +215,23 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// WriteTo writes the authenticated plaintext to w, chunk by chunk, without an extra copy.
+// WriteTo writes the authenticated plaintext to w: what Read already opened, then the rest a
+// batch of chunks at a time, opened on all cores.
 func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	var total int64
-	for {
-		if r.pos < len(r.plain) {
-			n, err := w.Write(r.plain[r.pos:])
-			total += int64(n)
-			r.pos += n
-			if err != nil {
-				return total, err
-			}
+	if r.pos < len(r.plain) {
+		n, err := w.Write(r.plain[r.pos:])
+		total += int64(n)
+		r.pos += n
+		if err != nil {
+			return total, err
 		}
-		if r.err != nil {
-			return total, r.err
-		}
-		if r.done {
-			return total, nil
-		}
-		r.err = r.next()
 	}
+	if r.err != nil || r.done {
+		return total, r.err
+	}
+	n, err := r.writeToBatches(w)
+	return total + n, err
 }
 
 // next reads and opens one chunk; it is the final one when no byte follows it.

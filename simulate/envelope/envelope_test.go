@@ -145,3 +145,93 @@ func BenchmarkSealOpen256MiB(b *testing.B) {
 		}
 	})
 }
+
+// onlyReader hides a source's WriteTo, so io.Copy uses the Writer's ReadFrom.
+type onlyReader struct{ io.Reader }
+
+// onlyWriter hides a destination's ReadFrom, so io.Copy uses the Reader's WriteTo... or Read.
+type onlyWriter struct{ io.Writer }
+
+// TestBatchPaths: the batched, parallel paths (Writer.ReadFrom, a big Write, Reader.WriteTo)
+// give byte for byte what chunk-at-a-time sealing gives, around batch boundaries.
+func TestBatchPaths(t *testing.T) {
+	aad := []byte("arn:aws:s3:::b/k")
+	nonceSrc := func() io.Reader { return bytes.NewReader(bytes.Repeat([]byte{9}, 64)) }
+	for _, n := range []int{0, 5, batchChunks*ChunkSize - 1, batchChunks * ChunkSize, batchChunks*ChunkSize + 1, (batchChunks + 1) * ChunkSize, (2*batchChunks+1)*ChunkSize + 5} {
+		pt := make([]byte, n)
+		rand.Read(pt)
+		var want bytes.Buffer // chunk at a time: pieces no bigger than a chunk
+		w, _ := NewWriter(&want, key, nonceSrc(), aad)
+		for rest := pt; len(rest) > 0; {
+			k := min(len(rest), ChunkSize/2+3)
+			w.Write(rest[:k])
+			rest = rest[k:]
+		}
+		w.Close()
+		for name, write := range map[string]func(*Writer) error{
+			"ReadFrom":  func(w *Writer) error { _, err := io.Copy(w, onlyReader{bytes.NewReader(pt)}); return err },
+			"big Write": func(w *Writer) error { _, err := w.Write(pt); return err },
+		} {
+			var got bytes.Buffer
+			w, _ := NewWriter(&got, key, nonceSrc(), aad)
+			if err := write(w); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%d bytes, %s: sealed differently", n, name)
+			}
+		}
+		r, err := NewReader(bytes.NewReader(want.Bytes()), key, aad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if _, err := io.Copy(onlyWriter{&out}, r); err != nil || !bytes.Equal(out.Bytes(), pt) {
+			t.Errorf("%d bytes, WriteTo: %v", n, err)
+		}
+		// Read a little first, then WriteTo the rest.
+		r, _ = NewReader(bytes.NewReader(want.Bytes()), key, aad)
+		head := make([]byte, min(n, 100))
+		io.ReadFull(r, head)
+		out.Reset()
+		out.Write(head)
+		if _, err := r.WriteTo(&out); err != nil || !bytes.Equal(out.Bytes(), pt) {
+			t.Errorf("%d bytes, Read then WriteTo: %v", n, err)
+		}
+	}
+}
+
+// TestBatchTampering: WriteTo stops at the first chunk that fails, in any batch position, and
+// a truncated or extended object fails.
+func TestBatchTampering(t *testing.T) {
+	pt := make([]byte, (batchChunks+3)*ChunkSize+100)
+	rand.Read(pt)
+	sealed := seal(t, pt, nil)
+	open := func(b []byte) (int, error) {
+		r, err := NewReader(bytes.NewReader(b), key, nil)
+		if err != nil {
+			return 0, err
+		}
+		n, err := r.WriteTo(io.Discard)
+		return int(n), err
+	}
+	for _, chunk := range []int{0, 5, batchChunks - 1, batchChunks, batchChunks + 3} {
+		bad := bytes.Clone(sealed)
+		bad[headerSize+chunk*frameSize+7] ^= 1
+		n, err := open(bad)
+		if !errors.Is(err, ErrAuth) || n > chunk*ChunkSize {
+			t.Errorf("flip in chunk %d: %d bytes out, %v", chunk, n, err)
+		}
+	}
+	for _, cut := range []int{1, tagSize, frameSize, frameSize + 1} {
+		if _, err := open(sealed[:len(sealed)-cut]); !errors.Is(err, ErrAuth) {
+			t.Errorf("cut %d bytes: %v", cut, err)
+		}
+	}
+	if _, err := open(append(bytes.Clone(sealed), 0)); !errors.Is(err, ErrAuth) {
+		t.Errorf("one byte appended: accepted")
+	}
+}

@@ -6,7 +6,6 @@
 package s3
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"fmt"
@@ -430,7 +429,8 @@ func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) 
 			return 0, err
 		}
 		defer f.Close()
-		rd, err := envelope.NewReader(bufio.NewReaderSize(f, 1<<20), dataKey, aad)
+		rd, err := envelope.NewReader(f, dataKey, aad) // WriteTo reads a megabyte of chunks at a time
+
 		if err != nil {
 			return 0, internalError()
 		}
