@@ -36,7 +36,8 @@ func eachParallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// sealBatch seals full, non-final chunks of plaintext in parallel and writes them in order.
+// sealBatch seals full, non-final chunks of plaintext in parallel and writes them in order,
+// or, when ReadFrom runs a writer (w.async), hands them to it.
 func (w *Writer) sealBatch(chunks [][]byte) error {
 	if w.ad == nil {
 		w.ad = append(append(make([]byte, 0, headerSize+len(w.aad)), w.header[:]...), w.aad...)
@@ -44,22 +45,72 @@ func (w *Writer) sealBatch(chunks [][]byte) error {
 	if uint64(w.seq)+uint64(len(chunks)) >= uint64(^uint32(0)) {
 		return errors.New("envelope: object too large")
 	}
-	if len(w.outs) < len(chunks) {
-		w.outs = make([][]byte, batchChunks)
-		for i := range w.outs {
-			w.outs[i] = make([]byte, 0, frameSize)
+	var outs [][]byte
+	if w.async != nil {
+		outs = <-w.async.free
+	} else {
+		if w.outs == nil {
+			w.outs = newOuts()
 		}
+		outs = w.outs
 	}
 	eachParallel(len(chunks), func(i int) {
-		w.outs[i] = w.aead.Seal(w.outs[i][:0], nonce(&w.header, w.seq+uint32(i), false), chunks[i], w.ad)
+		outs[i] = w.aead.Seal(outs[i][:0], nonce(&w.header, w.seq+uint32(i), false), chunks[i], w.ad)
 	})
 	w.seq += uint32(len(chunks))
-	for _, out := range w.outs[:len(chunks)] {
+	if w.async != nil {
+		w.async.jobs <- outs[:len(chunks)]
+		return nil
+	}
+	for _, out := range outs[:len(chunks)] {
 		if _, err := w.dst.Write(out); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func newOuts() [][]byte {
+	outs := make([][]byte, batchChunks)
+	for i := range outs {
+		outs[i] = make([]byte, 0, frameSize)
+	}
+	return outs
+}
+
+// asyncWriter writes sealed batches on its own goroutine while the next batch is sealed.
+type asyncWriter struct {
+	jobs chan [][]byte // sealed batches, in order
+	free chan [][]byte // output buffers to seal into
+	done chan struct{}
+	err  error // the first write error; read after done
+}
+
+func (w *Writer) startAsync() {
+	a := &asyncWriter{jobs: make(chan [][]byte, 1), free: make(chan [][]byte, 2), done: make(chan struct{})}
+	a.free <- newOuts()
+	a.free <- newOuts()
+	go func() {
+		defer close(a.done)
+		for outs := range a.jobs {
+			for _, o := range outs {
+				if a.err == nil {
+					_, a.err = w.dst.Write(o)
+				}
+			}
+			a.free <- outs[:cap(outs)]
+		}
+	}()
+	w.async = a
+}
+
+// stopAsync waits for the writes handed over and returns the first error.
+func (w *Writer) stopAsync() error {
+	a := w.async
+	w.async = nil
+	close(a.jobs)
+	<-a.done
+	return a.err
 }
 
 // writeChunks seals the full chunks at the start of p that more data follows (so none is the
@@ -91,6 +142,18 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 	}
 	batch := make([]byte, batchChunks*ChunkSize+1) // one byte more: is there data after it?
 	defer clear(batch)
+	w.startAsync()
+	total, err := w.readFrom(r, batch)
+	if werr := w.stopAsync(); err == nil && werr != nil {
+		err = werr
+	}
+	if err != nil {
+		w.err = err
+	}
+	return total, err
+}
+
+func (w *Writer) readFrom(r io.Reader, batch []byte) (int64, error) {
 	have := copy(batch, w.buf)
 	clear(w.buf)
 	w.buf = w.buf[:0]
@@ -101,12 +164,10 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 		total += int64(n)
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !eof {
-			w.err = err
 			return total, err
 		}
 		used, serr := w.writeChunks(batch[:have])
 		if serr != nil {
-			w.err = serr
 			return total, serr
 		}
 		// What is left (at most a chunk and a byte, or the tail at EOF) waits for more data.
@@ -118,12 +179,80 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 	}
 }
 
-// writeToBatches opens the rest of the object a batch of chunks at a time on all cores and
-// writes each chunk's plaintext in order once its whole batch is opened; a chunk that fails
-// stops it with ErrAuth after the chunks before it.
+// rawBatch is up to batchChunks frames of ciphertext read ahead, and whether the object
+// ended in it.
+type rawBatch struct {
+	buf  []byte
+	have int
+	eof  bool
+	err  error
+}
+
+// prefetch reads batches of frames from src on its own goroutine, one ahead of the caller,
+// each followed by a byte of lookahead (carried to the next) unless the object ended.
+type prefetch struct {
+	full chan *rawBatch
+	free chan *rawBatch
+	stop chan struct{}
+	done chan struct{}
+}
+
+func startPrefetch(src io.Reader, carry []byte) *prefetch {
+	p := &prefetch{full: make(chan *rawBatch, 1), free: make(chan *rawBatch, 2), stop: make(chan struct{}), done: make(chan struct{})}
+	for range 2 {
+		p.free <- &rawBatch{buf: make([]byte, batchChunks*frameSize+1)}
+	}
+	go func() {
+		defer close(p.done)
+		var last [1]byte
+		haveLast := copy(last[:], carry)
+		pending := carry[haveLast:] // a caller's Read may leave more than one byte
+		for {
+			var b *rawBatch
+			select {
+			case b = <-p.free:
+			case <-p.stop:
+				return
+			}
+			b.have = copy(b.buf, last[:haveLast])
+			b.have += copy(b.buf[b.have:], pending)
+			pending = nil
+			n, err := io.ReadFull(src, b.buf[b.have:])
+			b.have += n
+			b.eof = err == io.EOF || err == io.ErrUnexpectedEOF
+			if err != nil && !b.eof {
+				b.err = err
+			}
+			if !b.eof && b.err == nil {
+				b.have--
+				last[0], haveLast = b.buf[b.have], 1
+			}
+			select {
+			case p.full <- b:
+			case <-p.stop:
+				return
+			}
+			if b.eof || b.err != nil {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// close stops the reading goroutine and waits for it: src is not read after it returns.
+func (p *prefetch) close() {
+	close(p.stop)
+	<-p.done
+}
+
+// writeToBatches opens the rest of the object a batch of chunks at a time on all cores, the
+// next batch read while this one is opened, and writes each chunk's plaintext in order once
+// its whole batch is opened; a chunk that fails stops it with ErrAuth after the chunks before
+// it.
 func (r *Reader) writeToBatches(w io.Writer) (int64, error) {
-	raw := make([]byte, batchChunks*frameSize+1)
-	have := copy(raw, r.buf[:r.have])
+	p := startPrefetch(r.src, r.buf[:r.have])
+	defer p.close()
 	r.have = 0
 	outs := make([][]byte, batchChunks)
 	for i := range outs {
@@ -138,19 +267,17 @@ func (r *Reader) writeToBatches(w io.Writer) (int64, error) {
 	errs := make([]error, batchChunks)
 	var total int64
 	for {
-		n, err := io.ReadFull(r.src, raw[have:])
-		have += n
-		eof := err == io.EOF || err == io.ErrUnexpectedEOF
-		if err != nil && !eof {
-			return total, err
+		b := <-p.full
+		if b.err != nil {
+			return total, b.err
 		}
 		k, final := 0, -1
-		if !eof { // every frame is full and a byte follows the last: none is final
-			for ; k < batchChunks; k++ {
-				frames[k] = raw[k*frameSize : (k+1)*frameSize]
+		rest := b.buf[:b.have]
+		if !b.eof { // every frame is full and more follows: none is final
+			for ; k < batchChunks && len(rest) >= frameSize; k++ {
+				frames[k], rest = rest[:frameSize], rest[frameSize:]
 			}
 		} else {
-			rest := raw[:have]
 			for len(rest) > frameSize {
 				frames[k], rest, k = rest[:frameSize], rest[frameSize:], k+1
 			}
@@ -175,10 +302,10 @@ func (r *Reader) writeToBatches(w io.Writer) (int64, error) {
 			}
 		}
 		r.seq += uint32(k)
-		if eof {
+		if b.eof {
 			r.done = true
 			return total, nil
 		}
-		raw[0], have = raw[batchChunks*frameSize], 1
+		p.free <- b
 	}
 }

@@ -43,7 +43,8 @@ type Writer struct {
 	ad     []byte // header + aad
 	buf    []byte // pending plaintext, up to ChunkSize
 	out    []byte
-	outs   [][]byte // sealed chunks of a batch (batch.go)
+	outs   [][]byte     // sealed chunks of a batch (batch.go)
+	async  *asyncWriter // while ReadFrom runs
 	seq    uint32
 	closed bool
 	err    error

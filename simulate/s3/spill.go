@@ -17,35 +17,53 @@ const DefaultSpillSize = 8 << 20
 const maxFreeSpills = 4
 
 // spill collects a sealed object: in memory up to limit bytes, then in a temporary file, a
-// recycled one when there is one.
+// recycled one when there is one. In memory it is a list of blocks (growing from 8 KiB to
+// 1 MiB), so reaching the limit costs no regrowing copies.
 type spill struct {
-	s3    *S3
-	limit int64
-	mem   bytes.Buffer
-	f     *os.File
-	fw    *bufio.Writer
-	n     int64 // bytes written to f
+	s3     *S3
+	limit  int64
+	blocks [][]byte
+	memLen int64
+	f      *os.File
+	fw     *bufio.Writer
+	n      int64 // bytes written to f
 }
 
 func (s *spill) Write(p []byte) (int, error) {
-	if s.f == nil && int64(s.mem.Len()+len(p)) > s.limit {
+	if s.f == nil && s.memLen+int64(len(p)) > s.limit {
 		f, err := s.s3.spillFile()
 		if err != nil {
 			return 0, err
 		}
 		s.f, s.fw = f, bufio.NewWriterSize(f, 1<<20)
-		if _, err := s.fw.Write(s.mem.Bytes()); err != nil {
-			return 0, err
+		for _, b := range s.blocks {
+			if _, err := s.fw.Write(b); err != nil {
+				return 0, err
+			}
 		}
-		s.n = int64(s.mem.Len())
-		s.mem = bytes.Buffer{}
+		s.n, s.blocks, s.memLen = s.memLen, nil, 0
 	}
 	if s.f != nil {
 		n, err := s.fw.Write(p)
 		s.n += int64(n)
 		return n, err
 	}
-	return s.mem.Write(p)
+	n := len(p)
+	s.memLen += int64(n)
+	for len(p) > 0 {
+		if len(s.blocks) == 0 || len(s.blocks[len(s.blocks)-1]) == cap(s.blocks[len(s.blocks)-1]) {
+			size := 8 << 10
+			if len(s.blocks) > 0 {
+				size = min(2*cap(s.blocks[len(s.blocks)-1]), 1<<20)
+			}
+			s.blocks = append(s.blocks, make([]byte, 0, max(size, min(len(p), 1<<20))))
+		}
+		last := &s.blocks[len(s.blocks)-1]
+		k := min(cap(*last)-len(*last), len(p))
+		*last = append(*last, p[:k]...)
+		p = p[k:]
+	}
+	return n, nil
 }
 
 // spillFile opens a recycled file for overwriting, or creates one.
@@ -64,7 +82,14 @@ func (s *S3) spillFile() (*os.File, error) {
 // finish stores the result in obj: the bytes, or the file's path.
 func (s *spill) finish(obj *object) error {
 	if s.f == nil {
-		obj.sealed = s.mem.Bytes()
+		switch len(s.blocks) {
+		case 0:
+			obj.sealed = []byte{}
+		case 1:
+			obj.sealed = s.blocks[0]
+		default:
+			obj.sealed = bytes.Join(s.blocks, nil)
+		}
 		return nil
 	}
 	obj.file = s.f.Name()
