@@ -8,7 +8,10 @@ secs=${1:-5}
 if ! python3 -c "import moto, boto3" 2>/dev/null; then
   echo "bench: moto and boto3 are needed (pip install moto boto3)" >&2; exit 1
 fi
-k=$(go test -run XXX -bench PutGet4KiB -benchtime "${secs}s" ./simulate/ | awk '/flows\/s/ {for (i=1;i<=NF;i++) if ($(i+1)=="flows/s") print $i}')
+out=$(go test -run XXX -bench 'PutGet4KiB' -benchtime "${secs}s" ./simulate/)
+rate() { echo "$out" | awk -v name="$1" '$1 ~ name"-" {for (i=1;i<=NF;i++) if ($(i+1)=="flows/s") print $i}'; }
+k=$(rate 'BenchmarkPutGet4KiB')
+kp=$(rate 'BenchmarkPutGet4KiBParallel')
 m=$(python3 - "$secs" <<'PY'
 import sys, time, boto3
 from moto import mock_aws
@@ -26,7 +29,9 @@ with mock_aws():
 PY
 )
 python3 -c "
-k, m = float('$k'), float('$m')
-print(f'keytrail put+get flows (4 KiB, full path)  {k:,.0f} flows/s')
-print(f'moto generate_data_key (in process)         {m:,.0f} calls/s')
-print(f'ratio                                      {k/m:,.1f}x')"
+k, kp, m = float('$k'), float('$kp'), float('$m')
+print(f'keytrail put+get flows (4 KiB, full path), one world     {k:,.0f} flows/s')
+print(f'the same, one world per core ($(nproc) cores)                {kp:,.0f} flows/s')
+print(f'moto generate_data_key (in process, one thread)          {m:,.0f} calls/s')
+print(f'ratio, one world                                         {k/m:,.1f}x')
+print(f'ratio, all cores                                         {kp/m:,.1f}x')"
