@@ -250,7 +250,7 @@ func (r *auditRule) override(config map[string]any) error {
 	}
 	tmp := &Rule{}
 	if err := tmp.trailMetadata(o); err != nil {
-		return fmt.Errorf("data keytrail.config.thresholds.%s: %w", r.ID, err)
+		return fmt.Errorf("--data thresholds.%s: %s", r.ID, strings.TrimPrefix(err.Error(), "custom."))
 	}
 	if tmp.Threshold > 0 {
 		r.threshold = tmp.Threshold
