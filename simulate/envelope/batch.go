@@ -45,6 +45,11 @@ func (w *Writer) sealBatch(chunks [][]byte) error {
 	if uint64(w.seq)+uint64(len(chunks)) >= uint64(^uint32(0)) {
 		return errors.New("envelope: object too large")
 	}
+	if h := w.headerPrefix(); h != nil { // before any batch, so before the writer's first write
+		if _, err := w.dst.Write(h); err != nil {
+			return err
+		}
+	}
 	var outs [][]byte
 	if w.async != nil {
 		outs = <-w.async.free

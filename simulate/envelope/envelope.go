@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // ChunkSize is the plaintext size of every chunk but the last.
@@ -36,18 +37,19 @@ var ErrAuth = errors.New("sealed object could not be authenticated")
 // Writer seals what is written to it. Close seals the final chunk; until then the output is
 // incomplete. The plaintext buffer is zeroed on Close.
 type Writer struct {
-	dst    io.Writer
-	aead   cipher.AEAD
-	header [headerSize]byte
-	aad    []byte
-	ad     []byte // header + aad
-	buf    []byte // pending plaintext, up to ChunkSize
-	out    []byte
-	outs   [][]byte     // sealed chunks of a batch (batch.go)
-	async  *asyncWriter // while ReadFrom runs
-	seq    uint32
-	closed bool
-	err    error
+	dst       io.Writer
+	aead      cipher.AEAD
+	header    [headerSize]byte
+	aad       []byte
+	ad        []byte // header + aad
+	buf       []byte // pending plaintext, up to ChunkSize
+	out       []byte
+	outs      [][]byte     // sealed chunks of a batch (batch.go)
+	headerOut bool         // the header was written
+	async     *asyncWriter // while ReadFrom runs
+	seq       uint32
+	closed    bool
+	err       error
 }
 
 var (
@@ -74,17 +76,22 @@ func NewWriter(dst io.Writer, key []byte, rand io.Reader, aad []byte) (*Writer, 
 	if err != nil {
 		return nil, err
 	}
-	// Buffers grow with the data: a small object never pays for a 64 KiB chunk.
-	w := &Writer{dst: dst, aead: aead, aad: append([]byte(nil), aad...), buf: make([]byte, 0, 4096)}
+	w := &Writer{dst: dst, aead: aead, aad: append([]byte(nil), aad...), buf: getBuf(), out: getBuf()}
 	copy(w.header[:], magic)
 	binary.BigEndian.PutUint32(w.header[4:8], ChunkSize)
 	if _, err := io.ReadFull(rand, w.header[8:]); err != nil {
 		return nil, fmt.Errorf("envelope: failed to read a nonce: %w", err)
 	}
-	if _, err := dst.Write(w.header[:]); err != nil {
-		return nil, err
+	return w, nil // the header goes out with the first sealed chunk: one write for a small object
+}
+
+// headerPrefix is the header while it is still to be written, else nothing.
+func (w *Writer) headerPrefix() []byte {
+	if w.headerOut {
+		return nil
 	}
-	return w, nil
+	w.headerOut = true
+	return w.header[:]
 }
 
 func nonce(header *[headerSize]byte, seq uint32, final bool) []byte {
@@ -112,7 +119,7 @@ func (w *Writer) sealChunk(pt []byte, final bool) error {
 	if w.ad == nil {
 		w.ad = append(append(make([]byte, 0, headerSize+len(w.aad)), w.header[:]...), w.aad...)
 	}
-	w.out = w.aead.Seal(w.out[:0], nonce(&w.header, w.seq, final), pt, w.ad)
+	w.out = w.aead.Seal(append(w.out[:0], w.headerPrefix()...), nonce(&w.header, w.seq, final), pt, w.ad)
 	w.seq++
 	_, err := w.dst.Write(w.out)
 	return err
@@ -159,7 +166,23 @@ func (w *Writer) Close() error {
 		w.err = w.seal(true)
 	}
 	clear(w.buf[:cap(w.buf)])
+	putBuf(w.buf)
+	putBuf(w.out)
+	w.buf, w.out = nil, nil
 	return w.err
+}
+
+// bufs recycles Writers' plaintext and output buffers between objects (zeroed before they
+// go back). Buffers grow with the data: a small object never pays for a 64 KiB chunk.
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096+headerSize+tagSize); return &b }}
+
+func getBuf() []byte { return (*bufs.Get().(*[]byte))[:0] }
+
+func putBuf(b []byte) {
+	if cap(b) > 2*(ChunkSize+headerSize+tagSize) {
+		return // grown by a big write: let it go
+	}
+	bufs.Put(&b)
 }
 
 // Reader opens a sealed object. It returns the plaintext of each chunk only after that

@@ -17,8 +17,8 @@ const DefaultSpillSize = 8 << 20
 const maxFreeSpills = 4
 
 // spill collects a sealed object: in memory up to limit bytes, then in a temporary file, a
-// recycled one when there is one. In memory it is a list of blocks (growing from 8 KiB to
-// 1 MiB), so reaching the limit costs no regrowing copies.
+// recycled one when there is one. In memory it is a list of blocks (the first one the size of
+// the first write, then doubling up to 1 MiB), so reaching the limit costs no regrowing copies.
 type spill struct {
 	s3     *S3
 	limit  int64
@@ -52,7 +52,10 @@ func (s *spill) Write(p []byte) (int, error) {
 	s.memLen += int64(n)
 	for len(p) > 0 {
 		if len(s.blocks) == 0 || len(s.blocks[len(s.blocks)-1]) == cap(s.blocks[len(s.blocks)-1]) {
-			size := 8 << 10
+			size := max(len(p), 8<<10) // an object written at once (a small one) gets one exact block
+			if len(p) >= 1<<10 && len(s.blocks) == 0 {
+				size = len(p)
+			}
 			if len(s.blocks) > 0 {
 				size = min(2*cap(s.blocks[len(s.blocks)-1]), 1<<20)
 			}
