@@ -114,6 +114,9 @@ type Recorder struct {
 	ClientIP, UserAgent string
 
 	identities map[[3]string]json.RawMessage // marshalled userIdentity blocks
+	materials  map[string]string             // keyMaterialId per key ARN
+	s3Agent    string                        // the CLI's user agent as S3 logs it...
+	s3AgentOf  string                        // ...made from this UserAgent
 	nowUnix    int64                         // the second nowText was formatted for
 	nowText    string
 }
@@ -204,6 +207,20 @@ func (r *Recorder) buildIdentity(p policy.Principal, invokedBy string) omap {
 	return o
 }
 
+// materialID is the keyMaterialId KMS logs for a key's (single) key material: stable per key.
+func (r *Recorder) materialID(keyARN string) string {
+	if id, ok := r.materials[keyARN]; ok {
+		return id
+	}
+	if r.materials == nil {
+		r.materials = map[string]string{}
+	}
+	sum := sha256.Sum256([]byte("material:" + keyARN))
+	id := hex.EncodeToString(sum[:])
+	r.materials[keyARN] = id
+	return id
+}
+
 // now is the world's clock as CloudTrail writes eventTime (formatted once per second).
 func (r *Recorder) now() string {
 	if u := r.w.Now.Unix(); u != r.nowUnix || r.nowText == "" {
@@ -270,9 +287,9 @@ func (r *Recorder) kms(ev kms.Event) {
 			params = append(params, kv{name, v})
 		}
 	}
-	rec := omap{{"eventVersion", "1.11"}, {"userIdentity", r.identity(ev.Call.Caller, invokedBy)}, {"eventTime", r.now()},
-		{"eventSource", "kms.amazonaws.com"}, {"eventName", ev.Name}, {"awsRegion", r.w.Region},
-		{"sourceIPAddress", ip}, {"userAgent", agent}}
+	rec := append(make(omap, 0, 24), kv{"eventVersion", "1.11"}, kv{"userIdentity", r.identity(ev.Call.Caller, invokedBy)}, kv{"eventTime", r.now()},
+		kv{"eventSource", "kms.amazonaws.com"}, kv{"eventName", ev.Name}, kv{"awsRegion", r.w.Region},
+		kv{"sourceIPAddress", ip}, kv{"userAgent", agent})
 	if code, msg := errorFields(ev.Err); code != "" {
 		rec = append(rec, kv{"errorCode", code}, kv{"errorMessage", msg})
 	}
@@ -288,8 +305,7 @@ func (r *Recorder) kms(ev kms.Event) {
 	}
 	rec = append(rec, kv{"requestParameters", params}, kv{"responseElements", resp})
 	if ev.Err == nil && ev.ReadOnly && ev.KeyARN != "" {
-		sum := sha256.Sum256([]byte("material:" + ev.KeyARN))
-		rec = append(rec, kv{"additionalEventData", omap{{"keyMaterialId", hex.EncodeToString(sum[:])}}})
+		rec = append(rec, kv{"additionalEventData", omap{{"keyMaterialId", r.materialID(ev.KeyARN)}}})
 	}
 	rec = append(rec, kv{"requestID", r.uuid()}, kv{"eventID", r.uuid()}, kv{"readOnly", ev.ReadOnly})
 	if ev.KeyARN != "" {
@@ -326,13 +342,16 @@ func (r *Recorder) s3(ev s3.Event) {
 	if !ev.Request.SigV4 {
 		sig = "SigV2"
 	}
-	agent := "[" + r.UserAgent + " command/s3.cp]"
+	if r.s3AgentOf != r.UserAgent || r.s3Agent == "" {
+		r.s3Agent, r.s3AgentOf = "["+r.UserAgent+" command/s3.cp]", r.UserAgent
+	}
+	agent := r.s3Agent
 	if ev.Request.Presigned || ev.Request.Caller.Type == policy.Anonymous {
 		agent = "[curl/8.5.0]"
 	}
-	rec := omap{{"eventVersion", "1.10"}, {"userIdentity", r.identity(ev.Request.Caller, "")}, {"eventTime", r.now()},
-		{"eventSource", "s3.amazonaws.com"}, {"eventName", ev.Name}, {"awsRegion", r.w.Region},
-		{"sourceIPAddress", r.ClientIP}, {"userAgent", agent}}
+	rec := append(make(omap, 0, 24), kv{"eventVersion", "1.10"}, kv{"userIdentity", r.identity(ev.Request.Caller, "")}, kv{"eventTime", r.now()},
+		kv{"eventSource", "s3.amazonaws.com"}, kv{"eventName", ev.Name}, kv{"awsRegion", r.w.Region},
+		kv{"sourceIPAddress", r.ClientIP}, kv{"userAgent", agent})
 	if code, msg := errorFields(ev.Err); code != "" {
 		rec = append(rec, kv{"errorCode", code}, kv{"errorMessage", msg})
 	}
