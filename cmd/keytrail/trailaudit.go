@@ -158,7 +158,7 @@ func writeAuditTable(w io.Writer, fs []rules.AuditFinding) error {
 		if f.Resolved {
 			sev = "resolved"
 		}
-		rows = append(rows, []string{stamp(f.EventTime), f.ID, sev, f.EventName, f.Message, f.EventID})
+		rows = append(rows, []string{stamp(f.EventTime), f.ID, sev, f.EventName, f.Message, fmt.Sprintf("%s\n%s@%d", f.EventID, f.File, f.Offset)})
 	}
-	return tableWrap(w, []string{"TIME", "RULE", "SEVERITY", "EVENT", "MESSAGE", "EVENT ID"}, rows, 72)
+	return tableWrap(w, []string{"TIME", "RULE", "SEVERITY", "EVENT", "MESSAGE", "RECORD (eventID, file@offset)"}, rows, 72)
 }
