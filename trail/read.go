@@ -272,15 +272,10 @@ func (d *decoder) run() error {
 		return d.lines()
 	}
 	for {
-		d.mark = d.pos
-		ok, err := d.peek()
-		if err != nil {
+		more, err := d.nextValue()
+		if !more {
 			return err
 		}
-		if !ok {
-			return d.end()
-		}
-		d.values++
 		start := d.off(d.pos)
 		switch c := d.w.buf[d.pos]; c {
 		case '[':
@@ -339,19 +334,28 @@ func (d *decoder) end() error {
 // lines reads whitespace-separated JSON values, each one record.
 func (d *decoder) lines() error {
 	for {
-		d.mark = d.pos
-		ok, err := d.peek()
-		if err != nil {
+		if more, err := d.nextValue(); !more {
 			return err
 		}
-		if !ok {
-			return d.end()
-		}
-		d.values++
 		if err := d.element(FormatLines); err != nil {
 			return err
 		}
 	}
+}
+
+// nextValue moves to the next top-level value: more is false at the end of the input (err is
+// then end's verdict) or on a read error.
+func (d *decoder) nextValue() (more bool, err error) {
+	d.mark = d.pos
+	ok, err := d.peek()
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		return false, d.end()
+	}
+	d.values++
+	return true, nil
 }
 
 // element scans the value at d.pos and hands it on as a candidate of kind.
