@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -11,99 +12,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/keytrail/keytrail/policy"
 	"github.com/keytrail/keytrail/simulate/kms"
 	"github.com/keytrail/keytrail/simulate/s3"
 )
-
-// omap is a JSON object that keeps its members' order, as CloudTrail writes them.
-type omap []kv
-
-type kv struct {
-	k string
-	v any
-}
-
-func (o omap) MarshalJSON() ([]byte, error) { return o.appendJSON(nil), nil }
-
-// appendJSON writes the object without reflection: records hold strings, booleans, integers,
-// nil, nested objects and lists of them.
-func (o omap) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	for i, m := range o {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, m.k)
-		b = append(b, ':')
-		b = appendValue(b, m.v)
-	}
-	return append(b, '}')
-}
-
-func appendValue(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...)
-	case string:
-		return appendString(b, x)
-	case bool:
-		return strconv.AppendBool(b, x)
-	case int:
-		return strconv.AppendInt(b, int64(x), 10)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case omap:
-		return x.appendJSON(b)
-	case json.RawMessage: // already marshalled (cached identities)
-		return append(b, x...)
-	case []omap:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = e.appendJSON(b)
-		}
-		return append(b, ']')
-	}
-	enc, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return append(b, enc...)
-}
-
-// appendString writes a JSON string; plain ASCII is copied, anything else goes through
-// encoding/json's escaping.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if !plainJSON[s[i]] {
-			enc, _ := json.Marshal(s)
-			return append(b, enc...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-// plainJSON marks the bytes a JSON string holds as they are (as encoding/json writes them:
-// printable ASCII but '"', '\\' and the HTML characters it escapes).
-var plainJSON = func() (t [256]bool) {
-	for c := 0x20; c < 0x7f; c++ {
-		t[c] = true
-	}
-	for _, c := range `"\<>&` {
-		t[c] = false
-	}
-	return t
-}()
 
 // Recorder collects the CloudTrail records of a world's calls, each marshalled when it is made
 // (compact bytes: long runs keep little for the collector to scan).
@@ -113,11 +28,14 @@ type Recorder struct {
 	// ClientIP and UserAgent are those of direct calls (the CLI on a laptop).
 	ClientIP, UserAgent string
 
-	identities map[[3]string]json.RawMessage // marshalled userIdentity blocks
-	materials  map[string]string             // keyMaterialId per key ARN
-	s3Agent    string                        // the CLI's user agent as S3 logs it...
-	s3AgentOf  string                        // ...made from this UserAgent
-	nowUnix    int64                         // the second nowText was formatted for
+	arena      arena
+	identities map[[3]string][]byte // marshalled userIdentity blocks
+	materials  map[string]string    // keyMaterialId per key ARN
+	s3Agent    string               // the CLI's user agent as S3 logs it...
+	s3AgentOf  string               // ...made from this UserAgent
+	hostOf     string               // the bucket hostName is for
+	hostName   string
+	nowUnix    int64 // the second nowText was formatted for
 	nowText    string
 }
 
@@ -127,32 +45,6 @@ func (w *World) Record() *Recorder {
 	w.KMS.OnCall = r.kms
 	w.S3.OnCall = r.s3
 	return r
-}
-
-// uuid is a version-4 UUID from the world's seeded source.
-func (r *Recorder) uuid() string {
-	var b [16]byte
-	io.ReadFull(r.w.Rand, b[:])
-	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	hex.Encode(out[9:13], b[4:6])
-	hex.Encode(out[14:18], b[6:8])
-	hex.Encode(out[19:23], b[8:10])
-	hex.Encode(out[24:36], b[10:16])
-	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
-	return string(out[:])
-}
-
-// s3RequestID is S3's 16-character request id.
-func (r *Recorder) s3RequestID() string {
-	var b [16]byte
-	io.ReadFull(r.w.Rand, b[:])
-	const alphabet = "0123456789ABCDEF"
-	for i := range b {
-		b[i] = alphabet[int(b[i])%16]
-	}
-	return string(b[:])
 }
 
 // uniqueID is a stable IAM unique id for a principal (AIDA... users, AROA... roles).
@@ -166,45 +58,60 @@ func uniqueID(prefix, arn string) string {
 	return string(out)
 }
 
-// identity is the userIdentity block of a caller, marshalled once per caller and invokedBy.
-func (r *Recorder) identity(p policy.Principal, invokedBy string) json.RawMessage {
+// identity is the userIdentity block of a caller, marshalled once per caller and invokedBy
+// (set when a service called for it).
+func (r *Recorder) identity(p policy.Principal, invokedBy string) []byte {
 	k := [3]string{p.ARN, string(rune(p.Type)), invokedBy}
 	if b, ok := r.identities[k]; ok {
 		return b
 	}
 	if r.identities == nil {
-		r.identities = map[[3]string]json.RawMessage{}
+		r.identities = map[[3]string][]byte{}
 	}
-	b := json.RawMessage(r.buildIdentity(p, invokedBy).appendJSON(nil))
-	r.identities[k] = b
-	return b
-}
-
-// buildIdentity is the userIdentity block of a caller; invokedBy is set when a service called for it.
-func (r *Recorder) buildIdentity(p policy.Principal, invokedBy string) omap {
-	var o omap
 	ak := ""
 	if id := r.w.identities[p.ARN]; id != nil {
 		ak = id.Key.AccessKeyID
 	}
+	var b []byte
 	switch p.Type {
 	case policy.User:
-		o = omap{{"type", "IAMUser"}, {"principalId", uniqueID("AIDA", p.ARN)}, {"arn", p.ARN}, {"accountId", p.Account}, {"accessKeyId", ak}, {"userName", p.Name}}
+		b = append(b, `{"type":"IAMUser"`...)
+		b = appendMember(b, "principalId", uniqueID("AIDA", p.ARN))
+		b = appendMember(b, "arn", p.ARN)
+		b = appendMember(b, "accountId", p.Account)
+		b = appendMember(b, "accessKeyId", ak)
+		b = appendMember(b, "userName", p.Name)
 	case policy.Root:
-		o = omap{{"type", "Root"}, {"principalId", p.Account}, {"arn", p.ARN}, {"accountId", p.Account}, {"accessKeyId", ak}}
+		b = append(b, `{"type":"Root"`...)
+		b = appendMember(b, "principalId", p.Account)
+		b = appendMember(b, "arn", p.ARN)
+		b = appendMember(b, "accountId", p.Account)
+		b = appendMember(b, "accessKeyId", ak)
 	case policy.AssumedRole, policy.Role:
 		roleID := uniqueID("AROA", p.PrincipalARN)
-		o = omap{{"type", "AssumedRole"}, {"principalId", roleID + ":" + p.Session}, {"arn", p.ARN}, {"accountId", p.Account}, {"accessKeyId", ak},
-			{"sessionContext", omap{{"sessionIssuer", omap{{"type", "Role"}, {"principalId", roleID}, {"arn", p.PrincipalARN}, {"accountId", p.Account}, {"userName", p.Name}}}}}}
+		b = append(b, `{"type":"AssumedRole"`...)
+		b = appendMember(b, "principalId", roleID+":"+p.Session)
+		b = appendMember(b, "arn", p.ARN)
+		b = appendMember(b, "accountId", p.Account)
+		b = appendMember(b, "accessKeyId", ak)
+		b = append(b, `,"sessionContext":{"sessionIssuer":{"type":"Role"`...)
+		b = appendMember(b, "principalId", roleID)
+		b = appendMember(b, "arn", p.PrincipalARN)
+		b = appendMember(b, "accountId", p.Account)
+		b = appendMember(b, "userName", p.Name)
+		b = append(b, "}}"...)
 	case policy.Anonymous:
-		o = omap{{"type", "AWSAccount"}, {"principalId", ""}, {"accountId", "anonymous"}}
+		b = append(b, `{"type":"AWSAccount","principalId":"","accountId":"anonymous"`...)
 	default:
-		o = omap{{"type", "AWSService"}, {"invokedBy", p.ARN}}
+		b = append(b, `{"type":"AWSService"`...)
+		b = appendMember(b, "invokedBy", p.ARN)
 	}
 	if invokedBy != "" {
-		o = append(o, kv{"invokedBy", invokedBy})
+		b = appendMember(b, "invokedBy", invokedBy)
 	}
-	return o
+	b = append(b, '}')
+	r.identities[k] = b
+	return b
 }
 
 // materialID is the keyMaterialId KMS logs for a key's (single) key material: stable per key.
@@ -247,94 +154,164 @@ func errorFields(err error) (code, msg string) {
 	return code, msg
 }
 
-func contextJSON(ec any) any {
-	if m, ok := ec.(map[string]string); ok {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var o omap
-		for _, k := range keys {
-			o = append(o, kv{k, m[k]})
-		}
-		if o == nil {
-			return omap{}
-		}
-		return o
-	}
-	return ec
-}
-
-// kms records a KMS management event (4.1, 4.4, 4.6, 4.7).
+// kms records a KMS management event (4.1, 4.4, 4.6, 4.7, 4.8).
 func (r *Recorder) kms(ev kms.Event) {
-	via := ev.Call.ViaService != ""
 	invokedBy, ip, agent := "", r.ClientIP, r.UserAgent
-	if via { // S3 calls KMS with the caller's identity
+	if ev.Call.ViaService != "" { // S3 calls KMS with the caller's identity
 		invokedBy, ip, agent = "AWS Internal", "AWS Internal", "AWS Internal"
 	}
-	var params omap
-	for _, name := range []string{"pendingWindowInDays", "keyId", "encryptionAlgorithm", "encryptionContext", "keySpec", "numberOfBytes",
-		"granteePrincipal", "operations", "grantId", "policyName", "policy", "bypassPolicyLockoutSafetyCheck",
-		"destinationKeyId", "sourceEncryptionContext", "destinationEncryptionContext"} {
-		if v, ok := ev.Parameters[name]; ok {
-			if strings.HasSuffix(name, "ncryptionContext") {
-				if ec, _ := v.(map[string]string); len(ec) == 0 {
-					continue // a call without a context has none in its record
-				}
-				v = contextJSON(v)
-			}
-			params = append(params, kv{name, v})
-		}
+	b := append(r.arena.start(), `{"eventVersion":"1.11","userIdentity":`...)
+	b = append(b, r.identity(ev.Call.Caller, invokedBy)...)
+	b = r.appendHead(b, "kms.amazonaws.com", ev.Name, ip, agent, ev.Err)
+	b = append(b, `,"requestParameters":`...)
+	b = appendParams(b, &ev.Parameters)
+	b = append(b, `,"responseElements":`...)
+	if x := ev.Response; x == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendObject(b, "grantId", x.GrantID, "keyId", x.KeyID, "keyState", x.KeyState, "deletionDate", x.DeletionDate)
 	}
-	rec := append(make(omap, 0, 24), kv{"eventVersion", "1.11"}, kv{"userIdentity", r.identity(ev.Call.Caller, invokedBy)}, kv{"eventTime", r.now()},
-		kv{"eventSource", "kms.amazonaws.com"}, kv{"eventName", ev.Name}, kv{"awsRegion", r.w.Region},
-		kv{"sourceIPAddress", ip}, kv{"userAgent", agent})
-	if code, msg := errorFields(ev.Err); code != "" {
-		rec = append(rec, kv{"errorCode", code}, kv{"errorMessage", msg})
-	}
-	var resp any
-	if ev.Response != nil {
-		var o omap
-		for _, name := range []string{"keyId", "keyState", "deletionDate", "grantId"} {
-			if v, ok := ev.Response[name]; ok {
-				o = append(o, kv{name, v})
-			}
-		}
-		resp = o
-	}
-	rec = append(rec, kv{"requestParameters", params}, kv{"responseElements", resp})
 	if ev.Err == nil && ev.ReadOnly && ev.KeyARN != "" {
-		rec = append(rec, kv{"additionalEventData", omap{{"keyMaterialId", r.materialID(ev.KeyARN)}}})
+		b = append(b, `,"additionalEventData":{"keyMaterialId":"`...)
+		b = append(b, r.materialID(ev.KeyARN)...)
+		b = append(b, `"}`...)
 	}
-	rec = append(rec, kv{"requestID", r.uuid()}, kv{"eventID", r.uuid()}, kv{"readOnly", ev.ReadOnly})
+	b = append(b, `,"requestID":`...)
+	b = appendUUID(b, r.w.Rand)
+	b = append(b, `,"eventID":`...)
+	b = appendUUID(b, r.w.Rand)
+	b = append(b, `,"readOnly":`...)
+	b = strconv.AppendBool(b, ev.ReadOnly)
 	if ev.KeyARN != "" {
-		rec = append(rec, kv{"resources", []omap{{{"accountId", r.w.Account}, {"type", "AWS::KMS::Key"}, {"ARN", ev.KeyARN}}}})
+		b = append(b, `,"resources":[{"accountId":`...)
+		b = appendString(b, r.w.Account)
+		b = append(b, `,"type":"AWS::KMS::Key","ARN":`...)
+		b = appendString(b, ev.KeyARN)
+		b = append(b, "}]"...)
 	}
-	rec = append(rec, kv{"eventType", "AwsApiCall"}, kv{"managementEvent", true}, kv{"recipientAccountId", r.w.Account}, kv{"eventCategory", "Management"})
-	r.add(rec)
+	b = append(b, `,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":`...)
+	b = appendString(b, r.w.Account)
+	b = append(b, `,"eventCategory":"Management"}`...)
+	r.Records = append(r.Records, r.arena.finish(b))
+}
+
+// appendHead writes the members every record has after userIdentity, through userAgent, and
+// errorCode and errorMessage for a failed call.
+func (r *Recorder) appendHead(b []byte, source, name, ip, agent string, err error) []byte {
+	b = append(b, `,"eventTime":"`...)
+	b = append(b, r.now()...)
+	b = append(b, `","eventSource":"`...)
+	b = append(b, source...)
+	b = append(b, '"')
+	b = appendMember(b, "eventName", name)
+	b = appendMember(b, "awsRegion", r.w.Region)
+	b = appendMember(b, "sourceIPAddress", ip)
+	b = appendMember(b, "userAgent", agent)
+	if code, msg := errorFields(err); code != "" {
+		b = appendMember(b, "errorCode", code)
+		b = appendMember(b, "errorMessage", msg)
+	}
+	return b
+}
+
+// appendObject writes a JSON object of the name/value pairs whose value is not empty.
+func appendObject(b []byte, pairs ...string) []byte {
+	start := len(b)
+	for i := 0; i < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			b = appendMember(b, pairs[i], pairs[i+1])
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...)
+	}
+	b[start] = '{'
+	return append(b, '}')
+}
+
+// appendParams writes a KMS call's requestParameters: the parameters it was sent, in the
+// order CloudTrail lists them.
+func appendParams(b []byte, p *kms.Params) []byte {
+	start := len(b)
+	if p.PendingWindowInDays != 0 {
+		b = append(b, `,"pendingWindowInDays":`...)
+		b = appendInt(b, int64(p.PendingWindowInDays))
+	}
+	b = appendNonEmpty(b, "keyId", p.KeyID)
+	b = appendNonEmpty(b, "encryptionAlgorithm", p.EncryptionAlgorithm)
+	b = appendContextMember(b, "encryptionContext", p.EncryptionContext)
+	b = appendNonEmpty(b, "keySpec", p.KeySpec)
+	if p.NumberOfBytes != 0 {
+		b = append(b, `,"numberOfBytes":`...)
+		b = appendInt(b, int64(p.NumberOfBytes))
+	}
+	b = appendNonEmpty(b, "granteePrincipal", p.GranteePrincipal)
+	b = appendNonEmpty(b, "retiringPrincipal", p.RetiringPrincipal)
+	if p.ConstraintEquals != nil || p.ConstraintSubset != nil {
+		b = append(b, `,"constraints":`...)
+		at := len(b)
+		b = appendContextMember(b, "encryptionContextEquals", p.ConstraintEquals)
+		b = appendContextMember(b, "encryptionContextSubset", p.ConstraintSubset)
+		if len(b) == at {
+			b = append(b, "{}"...)
+		} else {
+			b[at] = '{'
+			b = append(b, '}')
+		}
+	}
+	if p.Operations != nil {
+		b = append(b, `,"operations":`...)
+		b = appendStrings(b, p.Operations)
+	}
+	b = appendNonEmpty(b, "grantId", p.GrantID)
+	b = appendNonEmpty(b, "policyName", p.PolicyName)
+	b = appendNonEmpty(b, "policy", p.Policy)
+	if p.BypassPolicyLockoutSafetyCheck != nil {
+		b = append(b, `,"bypassPolicyLockoutSafetyCheck":`...)
+		b = strconv.AppendBool(b, *p.BypassPolicyLockoutSafetyCheck)
+	}
+	b = appendNonEmpty(b, "destinationKeyId", p.DestinationKeyID)
+	b = appendContextMember(b, "sourceEncryptionContext", p.SourceEncryptionContext)
+	b = appendContextMember(b, "destinationEncryptionContext", p.DestinationEncryptionContext)
+	if len(b) == start {
+		return append(b, "{}"...)
+	}
+	b[start] = '{'
+	return append(b, '}')
+}
+
+func appendNonEmpty(b []byte, name, v string) []byte {
+	if v == "" {
+		return b
+	}
+	return appendMember(b, name, v)
+}
+
+// appendContextMember writes an encryption context member; a call without a context has none
+// in its record.
+func appendContextMember(b []byte, name string, ec map[string]string) []byte {
+	if len(ec) == 0 {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return appendContext(b, ec)
+}
+
+// host is the virtual-hosted endpoint of a bucket, as requests name it.
+func (r *Recorder) host(bucket string) string {
+	if bucket != r.hostOf || r.hostName == "" {
+		r.hostOf, r.hostName = bucket, bucket+".s3."+r.w.Region+".amazonaws.com"
+		if r.w.Region == "us-east-1" {
+			r.hostName = bucket + ".s3.amazonaws.com"
+		}
+	}
+	return r.hostName
 }
 
 // s3 records an S3 data event (4.9, 4.10).
 func (r *Recorder) s3(ev s3.Event) {
-	host := ev.Bucket + ".s3." + r.w.Region + ".amazonaws.com"
-	if r.w.Region == "us-east-1" {
-		host = ev.Bucket + ".s3.amazonaws.com"
-	}
-	params := omap{{"bucketName", ev.Bucket}, {"Host", host}, {"key", ev.Key}}
-	switch {
-	case ev.Name == "CreateMultipartUpload":
-		params = append(params, kv{"uploads", ""})
-	case ev.PartNumber > 0:
-		params = append(params, kv{"partNumber", strconv.Itoa(ev.PartNumber)}, kv{"uploadId", ev.UploadID})
-	case ev.UploadID != "":
-		params = append(params, kv{"uploadId", ev.UploadID})
-	}
-	for _, h := range []string{"x-amz-copy-source", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"} {
-		if v := ev.Headers[h]; v != "" {
-			params = append(params, kv{h, v})
-		}
-	}
 	auth, sig := "AuthHeader", "SigV4"
 	if ev.Request.Presigned {
 		auth = "QueryString"
@@ -349,51 +326,82 @@ func (r *Recorder) s3(ev s3.Event) {
 	if ev.Request.Presigned || ev.Request.Caller.Type == policy.Anonymous {
 		agent = "[curl/8.5.0]"
 	}
-	rec := append(make(omap, 0, 24), kv{"eventVersion", "1.10"}, kv{"userIdentity", r.identity(ev.Request.Caller, "")}, kv{"eventTime", r.now()},
-		kv{"eventSource", "s3.amazonaws.com"}, kv{"eventName", ev.Name}, kv{"awsRegion", r.w.Region},
-		kv{"sourceIPAddress", r.ClientIP}, kv{"userAgent", agent})
-	if code, msg := errorFields(ev.Err); code != "" {
-		rec = append(rec, kv{"errorCode", code}, kv{"errorMessage", msg})
+	b := append(r.arena.start(), `{"eventVersion":"1.10","userIdentity":`...)
+	b = append(b, r.identity(ev.Request.Caller, "")...)
+	b = r.appendHead(b, "s3.amazonaws.com", ev.Name, r.ClientIP, agent, ev.Err)
+	b = append(b, `,"requestParameters":{"bucketName":`...)
+	b = appendString(b, ev.Bucket)
+	host := r.host(ev.Bucket)
+	b = appendMember(b, "Host", host)
+	b = appendMember(b, "key", ev.Key)
+	switch {
+	case ev.Name == "CreateMultipartUpload":
+		b = append(b, `,"uploads":""`...)
+	case ev.PartNumber > 0:
+		b = append(b, `,"partNumber":"`...)
+		b = appendInt(b, int64(ev.PartNumber))
+		b = append(b, '"')
+		b = appendMember(b, "uploadId", ev.UploadID)
+	case ev.UploadID != "":
+		b = appendMember(b, "uploadId", ev.UploadID)
 	}
-	var resp any
-	if len(ev.Response) > 0 && ev.Err == nil {
-		o := omap{}
-		for _, h := range []string{"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-bucket-key-enabled"} {
-			if v := ev.Response[h]; v != "" {
-				o = append(o, kv{h, v})
-			}
+	b = appendNonEmpty(b, "x-amz-copy-source", ev.CopySource)
+	b = appendNonEmpty(b, "x-amz-server-side-encryption", ev.SSE)
+	b = appendNonEmpty(b, "x-amz-server-side-encryption-aws-kms-key-id", ev.KMSKeyID)
+	b = append(b, `},"responseElements":`...)
+	if res := ev.Result; res != nil && ev.Err == nil {
+		bucketKey := ""
+		if res.BucketKey {
+			bucketKey = "true"
 		}
-		resp = o
+		b = appendObject(b, "x-amz-server-side-encryption", res.SSE, "x-amz-server-side-encryption-aws-kms-key-id", res.KMSKeyID,
+			"x-amz-server-side-encryption-bucket-key-enabled", bucketKey)
+	} else {
+		b = append(b, "null"...)
 	}
-	extra := omap{{"SignatureVersion", sig}, {"CipherSuite", "TLS_AES_128_GCM_SHA256"}, {"bytesTransferredIn", ev.BytesIn}}
-	if ev.SSEApplied != "" {
-		extra = append(extra, kv{"SSEApplied", ev.SSEApplied})
-	}
-	extra = append(extra, kv{"AuthenticationMethod", auth}, kv{"x-amz-id-2", strings.ToLower(r.s3RequestID()) + "="}, kv{"bytesTransferredOut", ev.BytesOut})
-	rec = append(rec, kv{"requestParameters", params}, kv{"responseElements", resp}, kv{"additionalEventData", extra},
-		kv{"requestID", r.s3RequestID()}, kv{"eventID", r.uuid()}, kv{"readOnly", ev.Name == "GetObject" || ev.Name == "HeadObject"},
-		kv{"resources", []omap{{{"type", "AWS::S3::Object"}, {"ARN", "arn:aws:s3:::" + ev.Bucket + "/" + ev.Key}}, {{"accountId", ev.BucketAccount}, {"type", "AWS::S3::Bucket"}, {"ARN", "arn:aws:s3:::" + ev.Bucket}}}},
-		kv{"eventType", "AwsApiCall"}, kv{"managementEvent", false}, kv{"recipientAccountId", ev.BucketAccount}, kv{"eventCategory", "Data"},
-		kv{"tlsDetails", omap{{"tlsVersion", "TLSv1.3"}, {"cipherSuite", "TLS_AES_128_GCM_SHA256"}, {"clientProvidedHostHeader", host}}})
-	r.add(rec)
-}
-
-func (r *Recorder) add(rec omap) {
-	r.Records = append(r.Records, rec.appendJSON(make([]byte, 0, 1536)))
+	b = append(b, `,"additionalEventData":{"SignatureVersion":"`...)
+	b = append(b, sig...)
+	b = append(b, `","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":`...)
+	b = appendInt(b, ev.BytesIn)
+	b = appendNonEmpty(b, "SSEApplied", ev.SSEApplied)
+	b = append(b, `,"AuthenticationMethod":"`...)
+	b = append(b, auth...)
+	b = append(b, `","x-amz-id-2":"`...)
+	b = appendS3RequestID(b, r.w.Rand, true)
+	b = append(b, `=","bytesTransferredOut":`...)
+	b = appendInt(b, ev.BytesOut)
+	b = append(b, `},"requestID":"`...)
+	b = appendS3RequestID(b, r.w.Rand, false)
+	b = append(b, `","eventID":`...)
+	b = appendUUID(b, r.w.Rand)
+	b = append(b, `,"readOnly":`...)
+	b = strconv.AppendBool(b, ev.Name == "GetObject" || ev.Name == "HeadObject")
+	b = append(b, `,"resources":[{"type":"AWS::S3::Object","ARN":`...)
+	b = appendString(b, "arn:aws:s3:::"+ev.Bucket+"/"+ev.Key)
+	b = append(b, `},{"accountId":`...)
+	b = appendString(b, ev.BucketAccount)
+	b = append(b, `,"type":"AWS::S3::Bucket","ARN":`...)
+	b = appendString(b, "arn:aws:s3:::"+ev.Bucket)
+	b = append(b, `}],"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":`...)
+	b = appendString(b, ev.BucketAccount)
+	b = append(b, `,"eventCategory":"Data","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":`...)
+	b = appendString(b, host)
+	b = append(b, "}}"...)
+	r.Records = append(r.Records, r.arena.finish(b))
 }
 
 // WriteLog writes the records as one CloudTrail log file body: {"Records": [...]} on one line.
 func (r *Recorder) WriteLog(w io.Writer) error {
-	recs := r.Records
-	if recs == nil {
-		recs = []json.RawMessage{}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`{"Records":[`)
+	for i, rec := range r.Records {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.Write(rec)
 	}
-	b, err := json.Marshal(map[string]any{"Records": recs})
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	bw.WriteString("]}\n")
+	return bw.Flush()
 }
 
 // WriteDelivery writes the records as a trail bucket would hold them:

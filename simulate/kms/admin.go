@@ -27,7 +27,12 @@ type GrantRequest struct {
 func (k *KMS) CreateGrant(c Call, ref string, g GrantRequest) (id, token string, err error) {
 	var arn string
 	defer func() {
-		k.emit(Event{Call: c, Name: "CreateGrant", KeyARN: arn, Parameters: map[string]any{"keyId": ref, "granteePrincipal": g.Grantee, "operations": g.Operations}, Err: err})
+		ev := Event{Call: c, Name: "CreateGrant", KeyARN: arn, Parameters: Params{KeyID: ref, GranteePrincipal: g.Grantee, RetiringPrincipal: g.RetiringPrincipal,
+			ConstraintEquals: g.EncryptionContextEquals, ConstraintSubset: g.EncryptionContextSubset, Operations: g.Operations}, Err: err}
+		if err == nil {
+			ev.Response = &Response{GrantID: id, KeyID: arn}
+		}
+		k.emit(ev)
 	}()
 	key, err := k.lookup(ref)
 	if err != nil {
@@ -104,7 +109,7 @@ func (k *KMS) removeGrant(key *Key, id string) error {
 func (k *KMS) RetireGrant(c Call, ref, grantID string) (err error) {
 	var arn string
 	defer func() {
-		k.emit(Event{Call: c, Name: "RetireGrant", KeyARN: arn, Parameters: map[string]any{"keyId": ref, "grantId": grantID}, Err: err})
+		k.emit(Event{Call: c, Name: "RetireGrant", KeyARN: arn, Parameters: Params{KeyID: ref, GrantID: grantID}, Err: err})
 	}()
 	key, err := k.lookup(ref)
 	if err != nil {
@@ -132,7 +137,7 @@ func (k *KMS) RetireGrant(c Call, ref, grantID string) (err error) {
 func (k *KMS) RevokeGrant(c Call, ref, grantID string) (err error) {
 	var arn string
 	defer func() {
-		k.emit(Event{Call: c, Name: "RevokeGrant", KeyARN: arn, Parameters: map[string]any{"keyId": ref, "grantId": grantID}, Err: err})
+		k.emit(Event{Call: c, Name: "RevokeGrant", KeyARN: arn, Parameters: Params{KeyID: ref, GrantID: grantID}, Err: err})
 	}()
 	key, err := k.lookup(ref)
 	if err != nil {
@@ -150,8 +155,8 @@ func (k *KMS) RevokeGrant(c Call, ref, grantID string) (err error) {
 func (k *KMS) PutKeyPolicy(c Call, ref string, text []byte, bypass bool) (err error) {
 	var arn string
 	defer func() {
-		k.emit(Event{Call: c, Name: "PutKeyPolicy", KeyARN: arn, Parameters: map[string]any{"keyId": ref, "policyName": "default",
-			"policy": string(text), "bypassPolicyLockoutSafetyCheck": bypass}, Err: err})
+		k.emit(Event{Call: c, Name: "PutKeyPolicy", KeyARN: arn, Parameters: Params{KeyID: ref, PolicyName: "default",
+			Policy: string(text), BypassPolicyLockoutSafetyCheck: &bypass}, Err: err})
 	}()
 	key, err := k.lookup(ref)
 	if err != nil {

@@ -104,12 +104,7 @@ func (d *DataKey) Zero() { clear(d.Plaintext) }
 func (k *KMS) GenerateDataKey(c Call, ref string, ec map[string]string, keySpec string, numberOfBytes int) (dk *DataKey, err error) {
 	var arn string
 	defer func() {
-		p := map[string]any{"keyId": ref, "encryptionContext": ec}
-		if keySpec != "" {
-			p["keySpec"] = keySpec
-		} else {
-			p["numberOfBytes"] = numberOfBytes
-		}
+		p := Params{KeyID: ref, EncryptionContext: ec, KeySpec: keySpec, NumberOfBytes: numberOfBytes}
 		k.emit(Event{Call: c, Name: "GenerateDataKey", KeyARN: arn, Parameters: p, Err: err, ReadOnly: true})
 	}()
 	size := numberOfBytes
@@ -150,7 +145,7 @@ func (k *KMS) GenerateDataKey(c Call, ref string, ec map[string]string, keySpec 
 // Encrypt encrypts up to 4,096 bytes under the key with the context.
 func (k *KMS) Encrypt(c Call, ref string, plaintext []byte, ec map[string]string) (blob []byte, keyARN string, err error) {
 	defer func() {
-		k.emit(Event{Call: c, Name: "Encrypt", KeyARN: keyARN, Parameters: map[string]any{"keyId": ref, "encryptionAlgorithm": "SYMMETRIC_DEFAULT", "encryptionContext": ec}, Err: err, ReadOnly: true})
+		k.emit(Event{Call: c, Name: "Encrypt", KeyARN: keyARN, Parameters: Params{KeyID: ref, EncryptionAlgorithm: "SYMMETRIC_DEFAULT", EncryptionContext: ec}, Err: err, ReadOnly: true})
 	}()
 	if len(plaintext) == 0 || len(plaintext) > 4096 {
 		return nil, "", errorf("ValidationException", "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096")
@@ -174,10 +169,7 @@ func (k *KMS) Encrypt(c Call, ref string, plaintext []byte, ec map[string]string
 // key the blob was encrypted under (else IncorrectKeyException).
 func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) (pt []byte, keyARN string, err error) {
 	defer func() {
-		p := map[string]any{"encryptionAlgorithm": "SYMMETRIC_DEFAULT", "encryptionContext": ec}
-		if keyRef != "" {
-			p["keyId"] = keyRef
-		}
+		p := Params{KeyID: keyRef, EncryptionAlgorithm: "SYMMETRIC_DEFAULT", EncryptionContext: ec}
 		k.emit(Event{Call: c, Name: "Decrypt", KeyARN: keyARN, Parameters: p, Err: err, ReadOnly: true})
 	}()
 	arn, err := parseBlob(blob)
@@ -213,8 +205,8 @@ func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) 
 // kms:ReEncryptTo on the destination key, as KMS documents.
 func (k *KMS) ReEncrypt(c Call, blob []byte, srcEC map[string]string, destRef string, destEC map[string]string) (out []byte, srcARN, destARN string, err error) {
 	defer func() {
-		k.emit(Event{Call: c, Name: "ReEncrypt", KeyARN: destARN, Parameters: map[string]any{"destinationKeyId": destRef,
-			"sourceEncryptionContext": srcEC, "destinationEncryptionContext": destEC}, Err: err, ReadOnly: true})
+		k.emit(Event{Call: c, Name: "ReEncrypt", KeyARN: destARN, Parameters: Params{DestinationKeyID: destRef,
+			SourceEncryptionContext: srcEC, DestinationEncryptionContext: destEC}, Err: err, ReadOnly: true})
 	}()
 	arn, err := parseBlob(blob)
 	if err != nil {

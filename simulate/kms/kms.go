@@ -88,12 +88,38 @@ type KMS struct {
 // Event is one completed KMS API call.
 type Event struct {
 	Call       Call
-	Name       string         // GenerateDataKey, Decrypt, Encrypt, DisableKey, ...
-	KeyARN     string         // the key, when the call resolved one
-	Parameters map[string]any // requestParameters, as CloudTrail logs them
-	Response   map[string]any // responseElements (nil for read-only calls)
+	Name       string    // GenerateDataKey, Decrypt, Encrypt, DisableKey, ...
+	KeyARN     string    // the key, when the call resolved one
+	Parameters Params    // requestParameters, as CloudTrail logs them
+	Response   *Response // responseElements (nil for read-only calls)
 	Err        error
 	ReadOnly   bool
+}
+
+// Params are a call's request parameters as CloudTrail logs them; zero fields were not sent.
+type Params struct {
+	PendingWindowInDays            int
+	KeyID                          string
+	EncryptionAlgorithm            string
+	EncryptionContext              map[string]string
+	KeySpec                        string
+	NumberOfBytes                  int
+	GranteePrincipal               string
+	RetiringPrincipal              string
+	ConstraintEquals               map[string]string // constraints.encryptionContextEquals
+	ConstraintSubset               map[string]string // constraints.encryptionContextSubset
+	Operations                     []string
+	GrantID                        string
+	PolicyName, Policy             string
+	BypassPolicyLockoutSafetyCheck *bool
+	DestinationKeyID               string
+	SourceEncryptionContext        map[string]string
+	DestinationEncryptionContext   map[string]string
+}
+
+// Response is a key-management call's responseElements; empty fields are absent.
+type Response struct {
+	GrantID, KeyID, KeyState, DeletionDate string
 }
 
 func (k *KMS) emit(ev Event) {
@@ -319,7 +345,7 @@ func (k *KMS) SetState(c Call, ref string, enabled bool) (err error) {
 	}
 	var arn string
 	defer func() {
-		k.emit(Event{Call: c, Name: name, KeyARN: arn, Parameters: map[string]any{"keyId": ref}, Err: err})
+		k.emit(Event{Call: c, Name: name, KeyARN: arn, Parameters: Params{KeyID: ref}, Err: err})
 	}()
 	key, err := k.lookup(ref)
 	if err != nil {
@@ -347,10 +373,10 @@ func (k *KMS) SetState(c Call, ref string, enabled bool) (err error) {
 func (k *KMS) ScheduleKeyDeletion(c Call, ref string, days int) (when time.Time, err error) {
 	var arn string
 	defer func() {
-		ev := Event{Call: c, Name: "ScheduleKeyDeletion", KeyARN: arn, Parameters: map[string]any{"pendingWindowInDays": days, "keyId": ref}, Err: err}
+		ev := Event{Call: c, Name: "ScheduleKeyDeletion", KeyARN: arn, Parameters: Params{PendingWindowInDays: days, KeyID: ref}, Err: err}
 		if err == nil {
 			// KMS formats dates in responseElements its own way: "Apr 12, 2021 6:58:30 PM".
-			ev.Response = map[string]any{"keyId": arn, "keyState": string(PendingDeletion), "deletionDate": when.UTC().Format("Jan 2, 2006 3:04:05 PM")}
+			ev.Response = &Response{KeyID: arn, KeyState: string(PendingDeletion), DeletionDate: when.UTC().Format("Jan 2, 2006 3:04:05 PM")}
 		}
 		k.emit(ev)
 	}()
@@ -376,9 +402,9 @@ func (k *KMS) ScheduleKeyDeletion(c Call, ref string, days int) (when time.Time,
 func (k *KMS) CancelKeyDeletion(c Call, ref string) (err error) {
 	var arn string
 	defer func() {
-		ev := Event{Call: c, Name: "CancelKeyDeletion", KeyARN: arn, Parameters: map[string]any{"keyId": ref}, Err: err}
+		ev := Event{Call: c, Name: "CancelKeyDeletion", KeyARN: arn, Parameters: Params{KeyID: ref}, Err: err}
 		if err == nil {
-			ev.Response = map[string]any{"keyId": arn}
+			ev.Response = &Response{KeyID: arn}
 		}
 		k.emit(ev)
 	}()

@@ -9,7 +9,7 @@ import "bytes"
 // encryption: not necessarily as the source was. User metadata is copied.
 func (s *S3) CopyObject(r Request, srcBucket, srcKey, bucket, key string, o PutOptions) (res *PutResult, err error) {
 	ev := putEvent("CopyObject", r, bucket, key, o)
-	ev.Headers["x-amz-copy-source"] = srcBucket + "/" + srcKey
+	ev.CopySource = srcBucket + "/" + srcKey
 	defer func() { s.emitPut(&ev, o, res, err) }()
 	sb, src, err := s.find(r, srcBucket, srcKey, "s3:GetObject")
 	if err != nil {

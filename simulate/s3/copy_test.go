@@ -14,7 +14,7 @@ func TestCopyObject(t *testing.T) {
 	s, k, key := world(t)
 	var kmsCalls, s3Calls []string
 	k.OnCall = func(ev kms.Event) { kmsCalls = append(kmsCalls, ev.Name) }
-	s.OnCall = func(ev Event) { s3Calls = append(s3Calls, ev.Name+" "+ev.Headers["x-amz-copy-source"]) }
+	s.OnCall = func(ev Event) { s3Calls = append(s3Calls, ev.Name+" "+ev.CopySource) }
 	signed := Request{Caller: principal(t, userK), SigV4: true, HTTPS: true}
 	body := bytes.Repeat([]byte("report "), 20000)
 	if _, err := s.PutObject(signed, "kms-bogo-test", "a.txt", bytes.NewReader(body), PutOptions{SSE: SSEKMS, KMSKeyID: fixtures.SeedAlias}); err != nil {

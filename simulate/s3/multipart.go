@@ -59,7 +59,7 @@ func (s *S3) CreateMultipartUpload(r Request, bucket, key string, o PutOptions) 
 // S3 calls KMS Decrypt as the caller to recover the upload's data key, so the uploader needs
 // kms:Decrypt as well as kms:GenerateDataKey.
 func (s *S3) UploadPart(r Request, bucket, key, id string, n int, body io.Reader) (res *PutResult, err error) {
-	ev := Event{Request: r, Name: "UploadPart", Bucket: bucket, Key: key, UploadID: id, PartNumber: n, Headers: map[string]string{}}
+	ev := Event{Request: r, Name: "UploadPart", Bucket: bucket, Key: key, UploadID: id, PartNumber: n}
 	u, opts, err := s.findUpload(id, bucket, key)
 	defer func() { s.emitPut(&ev, opts, res, err) }()
 	if err != nil {
@@ -97,7 +97,7 @@ func (s *S3) UploadPart(r Request, bucket, key, id string, n int, body io.Reader
 // CompleteMultipartUpload assembles the uploaded parts, in part-number order, into the object.
 // Every part but the last must be at least MinPartSize.
 func (s *S3) CompleteMultipartUpload(r Request, bucket, key, id string) (res *PutResult, err error) {
-	ev := Event{Request: r, Name: "CompleteMultipartUpload", Bucket: bucket, Key: key, UploadID: id, Headers: map[string]string{}}
+	ev := Event{Request: r, Name: "CompleteMultipartUpload", Bucket: bucket, Key: key, UploadID: id}
 	u, opts, err := s.findUpload(id, bucket, key)
 	defer func() { s.emitPut(&ev, opts, res, err) }()
 	if err != nil {

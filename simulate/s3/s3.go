@@ -114,17 +114,19 @@ type cachedKey struct {
 
 // Event is one completed S3 object call.
 type Event struct {
-	Request           Request
-	Name              string // PutObject, GetObject, HeadObject
-	Bucket, Key       string
-	BucketAccount     string
-	Headers           map[string]string // SSE request headers as sent
-	Response          map[string]string // SSE response headers
-	SSEApplied        string            // SSE_KMS, SSE_S3, Default_SSE_KMS, Default_SSE_S3
-	BytesIn, BytesOut int64
-	UploadID          string // multipart calls
-	PartNumber        int    // UploadPart
-	Err               error
+	Request       Request
+	Name          string // PutObject, GetObject, HeadObject
+	Bucket, Key   string
+	BucketAccount string
+	// The request headers as sent: x-amz-server-side-encryption, its -aws-kms-key-id, and
+	// CopyObject's x-amz-copy-source ("" when absent).
+	SSE, KMSKeyID, CopySource string
+	Result                    *PutResult // the SSE response headers of a successful write
+	SSEApplied                string     // SSE_KMS, SSE_S3, Default_SSE_KMS, Default_SSE_S3
+	BytesIn, BytesOut         int64
+	UploadID                  string // multipart calls
+	PartNumber                int    // UploadPart
+	Err                       error
 }
 
 func (s *S3) emit(ev Event) {
@@ -269,33 +271,21 @@ func (s *S3) PutObject(r Request, bucket, key string, body io.Reader, o PutOptio
 
 // putEvent starts the event of a call that writes an object, with its SSE request headers.
 func putEvent(name string, r Request, bucket, key string, o PutOptions) Event {
-	ev := Event{Request: r, Name: name, Bucket: bucket, Key: key, Headers: map[string]string{}}
-	if o.SSE != "" {
-		ev.Headers["x-amz-server-side-encryption"] = o.SSE
-	}
-	if o.KMSKeyID != "" {
-		ev.Headers["x-amz-server-side-encryption-aws-kms-key-id"] = o.KMSKeyID
-	}
-	return ev
+	return Event{Request: r, Name: name, Bucket: bucket, Key: key, SSE: o.SSE, KMSKeyID: o.KMSKeyID}
 }
 
 // emitPut completes a writing call's event with its SSE response headers and emits it.
 func (s *S3) emitPut(ev *Event, o PutOptions, res *PutResult, err error) {
-	ev.Err = err
+	ev.Err, ev.Result = err, res
 	if res != nil {
-		ev.Response = map[string]string{"x-amz-server-side-encryption": res.SSE}
-		if res.KMSKeyID != "" {
-			ev.Response["x-amz-server-side-encryption-aws-kms-key-id"] = res.KMSKeyID
-		}
-		if res.BucketKey {
-			ev.Response["x-amz-server-side-encryption-bucket-key-enabled"] = "true"
-		}
-		ev.SSEApplied = map[string]string{SSEKMS: "SSE_KMS", SSES3: "SSE_S3"}[res.SSE]
-		if o.SSE == "" {
-			ev.SSEApplied = "Default_" + ev.SSEApplied
-		}
+		ev.SSEApplied = sseApplied[[2]string{res.SSE, o.SSE}]
 	}
 	s.emit(*ev)
+}
+
+// sseApplied is additionalEventData.SSEApplied by the encryption applied and the one asked for.
+var sseApplied = map[[2]string]string{
+	{SSEKMS, SSEKMS}: "SSE_KMS", {SSES3, SSES3}: "SSE_S3", {SSEKMS, ""}: "Default_SSE_KMS", {SSES3, ""}: "Default_SSE_S3",
 }
 
 // store authorizes s3:PutObject, encrypts body as o asks (or the bucket's default) and stores

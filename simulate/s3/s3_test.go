@@ -138,7 +138,7 @@ func TestBucketKey(t *testing.T) {
 	s, k, key := world(t)
 	var calls []string
 	k.OnCall = func(ev kms.Event) {
-		calls = append(calls, ev.Name+" "+ev.Parameters["encryptionContext"].(map[string]string)["aws:s3:arn"])
+		calls = append(calls, ev.Name+" "+ev.Parameters.EncryptionContext["aws:s3:arn"])
 	}
 	on := true
 	signed := Request{Caller: principal(t, userK), SigV4: true, HTTPS: true}

@@ -1,0 +1,56 @@
+package simulate
+
+import (
+	"encoding/json"
+	"regexp"
+	"testing"
+)
+
+// CreateGrant's record lists the grant's principals and constraints among its request
+// parameters and the new grant's id with the key's ARN as its response (TRAIL-FORMATS 4.8).
+func TestCreateGrantRecord(t *testing.T) {
+	sc, err := LoadScenarioFile("../fixtures/scenarios/grants-and-lockout.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, steps, err := sc.Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := w.Record()
+	Run(w, steps)
+	var found int
+	for _, raw := range rec.Records {
+		var r struct {
+			EventName  string
+			ErrorCode  string
+			Parameters struct {
+				KeyID, GranteePrincipal, RetiringPrincipal string
+				Constraints                                map[string]map[string]string
+				Operations                                 []string
+			} `json:"requestParameters"`
+			Response  *struct{ GrantID, KeyID string } `json:"responseElements"`
+			Resources []struct{ ARN string }
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatalf("%v: %s", err, raw)
+		}
+		if r.EventName != "CreateGrant" || r.ErrorCode != "" {
+			continue
+		}
+		found++
+		p := r.Parameters
+		if p.KeyID != "alias/myFirstKey" || p.GranteePrincipal != "arn:aws:iam::526262051452:role/app" ||
+			p.RetiringPrincipal != "arn:aws:iam::526262051452:role/ops" || len(p.Operations) != 1 || p.Operations[0] != "Decrypt" ||
+			p.Constraints["encryptionContextSubset"]["aws:s3:arn"] != "arn:aws:s3:::kms-bogo-test/eiffel.png" {
+			t.Errorf("requestParameters: %+v", p)
+		}
+		if r.Response == nil || !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(r.Response.GrantID) ||
+			len(r.Resources) != 1 || r.Response.KeyID != r.Resources[0].ARN {
+			t.Errorf("responseElements: %+v (resources %+v)", r.Response, r.Resources)
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d successful CreateGrant records, want 1", found)
+	}
+}
