@@ -143,13 +143,13 @@ func (g *Grant) check(e *env) grantMiss {
 }
 
 func (g *Grant) constraintsHold(e *env) bool {
-	ctx := e.req.Context.m
+	ctx := &e.req.Context
 	if g.equals != nil {
 		n := 0
-		for k, ce := range ctx {
-			if strings.HasPrefix(k, ecPrefix) {
+		for _, ce := range ctx.entries {
+			if strings.HasPrefix(ce.lower, ecPrefix) {
 				n++
-				if want, ok := g.equals[k]; !ok || len(ce.values) != 1 || ce.values[0] != want {
+				if want, ok := g.equals[ce.lower]; !ok || len(ce.values) != 1 || ce.values[0] != want {
 					return false
 				}
 			}
@@ -157,8 +157,8 @@ func (g *Grant) constraintsHold(e *env) bool {
 		return n == len(g.equals)
 	}
 	for k, want := range g.subset {
-		ce, ok := ctx[k]
-		if !ok || len(ce.values) != 1 || ce.values[0] != want {
+		ce := ctx.lookup(k)
+		if ce == nil || len(ce.values) != 1 || ce.values[0] != want {
 			return false
 		}
 	}
@@ -197,16 +197,16 @@ func (g *Grant) childNoBroader(e *env) bool {
 		return false
 	}
 	n := 0
-	for k, ce := range e.req.Context.m {
-		if strings.HasPrefix(k, ecPrefix) {
+	for _, ce := range e.req.Context.entries {
+		if strings.HasPrefix(ce.lower, ecPrefix) {
 			n++
-			if want, ok := parent[k]; ok && (len(ce.values) != 1 || ce.values[0] != want) {
+			if want, ok := parent[ce.lower]; ok && (len(ce.values) != 1 || ce.values[0] != want) {
 				return false
 			}
 		}
 	}
 	for k := range parent {
-		if _, ok := e.req.Context.m[k]; !ok {
+		if e.req.Context.lookup(k) == nil {
 			return false
 		}
 	}

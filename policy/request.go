@@ -21,12 +21,14 @@ type Request struct {
 	Time time.Time
 }
 
-// Context holds the request's context keys. Key names are case-insensitive.
+// Context holds the request's context keys. Key names are case-insensitive. A request has a
+// handful of keys, so they are kept in a list: no hashing, and nothing to allocate per lookup.
 type Context struct {
-	m map[string]contextEntry
+	entries []contextEntry
 }
 
 type contextEntry struct {
+	lower  string // the name lower-cased, as conditions look it up
 	name   string // as given
 	values []string
 }
@@ -34,22 +36,41 @@ type contextEntry struct {
 // Set sets a context key to one or more values (several values make a multivalued key; no
 // values make it present but empty, which conditions treat as absent).
 func (c *Context) Set(key string, values ...string) {
-	if c.m == nil {
-		c.m = make(map[string]contextEntry)
+	lower := strings.ToLower(key)
+	for i := range c.entries {
+		if c.entries[i].lower == lower {
+			c.entries[i] = contextEntry{lower, key, values}
+			return
+		}
 	}
-	c.m[strings.ToLower(key)] = contextEntry{name: key, values: values}
+	if c.entries == nil {
+		c.entries = make([]contextEntry, 0, 8)
+	}
+	c.entries = append(c.entries, contextEntry{lower, key, values})
 }
 
 // Get returns the values of a key and whether it is set.
 func (c *Context) Get(key string) ([]string, bool) {
-	e, ok := c.m[strings.ToLower(key)]
-	return e.values, ok
+	if ce := c.lookup(strings.ToLower(key)); ce != nil {
+		return ce.values, true
+	}
+	return nil, false
+}
+
+// lookup finds a key by its lower-cased name.
+func (c *Context) lookup(lower string) *contextEntry {
+	for i := range c.entries {
+		if c.entries[i].lower == lower {
+			return &c.entries[i]
+		}
+	}
+	return nil
 }
 
 // Keys returns the key names as given, sorted.
 func (c *Context) Keys() []string {
-	out := make([]string, 0, len(c.m))
-	for _, e := range c.m {
+	out := make([]string, 0, len(c.entries))
+	for _, e := range c.entries {
 		out = append(out, e.name)
 	}
 	sort.Strings(out)
@@ -57,7 +78,7 @@ func (c *Context) Keys() []string {
 }
 
 // Len is the number of keys.
-func (c *Context) Len() int { return len(c.m) }
+func (c *Context) Len() int { return len(c.entries) }
 
 // values is the value of a context key as seen by conditions, without allocating.
 type values struct {
@@ -105,7 +126,7 @@ const ecPrefix = "kms:encryptioncontext:"
 // get returns the values of a lower-cased key: the caller's, else the ones the evaluator
 // derives from the request where AWS would supply them.
 func (e *env) get(key string) values {
-	if ce, ok := e.req.Context.m[key]; ok {
+	if ce := e.req.Context.lookup(key); ce != nil {
 		return values{many: ce.values}
 	}
 	p := &e.req.Principal
@@ -165,8 +186,8 @@ func (e *env) get(key string) values {
 		return one(strconv.FormatInt(e.time().Unix(), 10))
 	case "kms:encryptioncontextkeys":
 		var keys []string
-		for k, ce := range e.req.Context.m {
-			if strings.HasPrefix(k, ecPrefix) {
+		for _, ce := range e.req.Context.entries {
+			if strings.HasPrefix(ce.lower, ecPrefix) {
 				keys = append(keys, ce.name[len(ecPrefix):])
 			}
 		}
@@ -186,8 +207,8 @@ func (e *env) time() time.Time {
 // encryptionContext calls f for each kms:EncryptionContext:<key> entry of the request, with
 // the key as given (after the prefix) and its first value.
 func (e *env) encryptionContext(f func(key, value string) bool) {
-	for k, ce := range e.req.Context.m {
-		if strings.HasPrefix(k, ecPrefix) && len(ce.values) > 0 {
+	for _, ce := range e.req.Context.entries {
+		if strings.HasPrefix(ce.lower, ecPrefix) && len(ce.values) > 0 {
 			if !f(ce.name[len(ecPrefix):], ce.values[0]) {
 				return
 			}

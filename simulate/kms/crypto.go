@@ -18,46 +18,53 @@ const (
 	blobVersion = 1
 )
 
-// serializeContext writes an encryption context, length-prefixed and sorted.
-func serializeContext(ec map[string]string) []byte {
-	var b bytes.Buffer
-	binary.Write(&b, binary.BigEndian, uint16(len(ec)))
+// appendContext appends an encryption context, length-prefixed and sorted.
+func appendContext(b []byte, ec map[string]string) []byte {
+	b = binary.BigEndian.AppendUint16(b, uint16(len(ec)))
 	for _, k := range sortedKeys(ec) {
-		for _, s := range []string{k, ec[k]} {
-			binary.Write(&b, binary.BigEndian, uint16(len(s)))
-			b.WriteString(s)
-		}
+		b = binary.BigEndian.AppendUint16(b, uint16(len(k)))
+		b = append(b, k...)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(ec[k])))
+		b = append(b, ec[k]...)
 	}
-	return b.Bytes()
+	return b
 }
 
-func (k *KMS) gcm(key *Key) cipher.AEAD {
-	blk, err := aes.NewCipher(key.material)
-	if err != nil {
-		panic(err) // 32-byte material: cannot fail
+// aead is the key's AES-256-GCM, made once: its material never changes.
+func (key *Key) aead() cipher.AEAD {
+	if key.gcm == nil {
+		blk, err := aes.NewCipher(key.material)
+		if err != nil {
+			panic(err) // 32-byte material: cannot fail
+		}
+		if key.gcm, err = cipher.NewGCM(blk); err != nil {
+			panic(err)
+		}
 	}
-	aead, err := cipher.NewGCM(blk)
-	if err != nil {
-		panic(err)
-	}
-	return aead
+	return key.gcm
+}
+
+// blobPrefix appends the blob's prefix up to the nonce.
+func blobPrefix(b []byte, key *Key) []byte {
+	b = append(b, blobMagic...)
+	b = append(b, blobVersion)
+	b = binary.BigEndian.AppendUint16(b, uint16(len(key.ARN)))
+	b = append(b, key.ARN...)
+	return append(b, key.materialID[:]...)
 }
 
 // seal encrypts plaintext under the key, binding the context.
 func (k *KMS) seal(key *Key, plaintext []byte, ec map[string]string) ([]byte, error) {
-	var prefix bytes.Buffer
-	prefix.WriteString(blobMagic)
-	prefix.WriteByte(blobVersion)
-	binary.Write(&prefix, binary.BigEndian, uint16(len(key.ARN)))
-	prefix.WriteString(key.ARN)
-	prefix.Write(key.materialID[:])
-	nonce := make([]byte, 12)
-	if _, err := io.ReadFull(k.Rand, nonce); err != nil {
+	var adBuf [256]byte
+	ad := appendContext(blobPrefix(adBuf[:0], key), ec)
+	n := len(blobMagic) + 3 + len(key.ARN) + len(key.materialID)
+	out := make([]byte, n, n+12+len(plaintext)+16)
+	copy(out, ad[:n])
+	out = out[:n+12]
+	if _, err := io.ReadFull(k.Rand, out[n:]); err != nil {
 		return nil, err
 	}
-	ad := append(append([]byte(nil), prefix.Bytes()...), serializeContext(ec)...)
-	out := append(prefix.Bytes(), nonce...)
-	return k.gcm(key).Seal(out, nonce, plaintext, ad), nil
+	return key.aead().Seal(out, out[n:], plaintext, ad), nil
 }
 
 var errInvalidCiphertext = &Error{Code: "InvalidCiphertextException"} // KMS gives no message
@@ -81,8 +88,9 @@ func (k *KMS) open(key *Key, blob []byte, ec map[string]string) ([]byte, error) 
 	if string(blob[7:7+n]) != key.ARN || !bytes.Equal(blob[7+n:prefixEnd], key.materialID[:]) {
 		return nil, errInvalidCiphertext
 	}
-	ad := append(append([]byte(nil), blob[:prefixEnd]...), serializeContext(ec)...)
-	pt, err := k.gcm(key).Open(nil, blob[prefixEnd:prefixEnd+12], blob[prefixEnd+12:], ad)
+	var adBuf [256]byte
+	ad := appendContext(append(adBuf[:0], blob[:prefixEnd]...), ec)
+	pt, err := key.aead().Open(nil, blob[prefixEnd:prefixEnd+12], blob[prefixEnd+12:], ad)
 	if err != nil {
 		return nil, errInvalidCiphertext
 	}

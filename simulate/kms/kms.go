@@ -5,6 +5,7 @@
 package kms
 
 import (
+	"crypto/cipher"
 	"fmt"
 	"io"
 	"sort"
@@ -36,6 +37,7 @@ type Key struct {
 	Grants                   []*policy.Grant
 	material                 []byte // 256-bit key material
 	materialID               [16]byte
+	gcm                      cipher.AEAD // made from material on first use
 }
 
 // Error is a KMS error as the API returns it: the exception name and message. For access
