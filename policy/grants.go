@@ -147,9 +147,9 @@ func (g *Grant) constraintsHold(e *env) bool {
 	if g.equals != nil {
 		n := 0
 		for _, ce := range ctx.entries {
-			if strings.HasPrefix(ce.lower, ecPrefix) {
+			if ce.isEncryptionContext() {
 				n++
-				if want, ok := g.equals[ce.lower]; !ok || len(ce.values) != 1 || ce.values[0] != want {
+				if want, ok := g.equals[strings.ToLower(ce.name)]; !ok || len(ce.values) != 1 || ce.values[0] != want {
 					return false
 				}
 			}
@@ -198,9 +198,9 @@ func (g *Grant) childNoBroader(e *env) bool {
 	}
 	n := 0
 	for _, ce := range e.req.Context.entries {
-		if strings.HasPrefix(ce.lower, ecPrefix) {
+		if ce.isEncryptionContext() {
 			n++
-			if want, ok := parent[ce.lower]; ok && (len(ce.values) != 1 || ce.values[0] != want) {
+			if want, ok := parent[strings.ToLower(ce.name)]; ok && (len(ce.values) != 1 || ce.values[0] != want) {
 				return false
 			}
 		}

@@ -28,39 +28,40 @@ type Context struct {
 }
 
 type contextEntry struct {
-	lower  string // the name lower-cased, as conditions look it up
-	name   string // as given
+	name   string // as given; compared without regard to case
 	values []string
+}
+
+// isEncryptionContext reports a kms:EncryptionContext:<key> entry.
+func (ce *contextEntry) isEncryptionContext() bool {
+	return len(ce.name) > len(ecPrefix) && strings.EqualFold(ce.name[:len(ecPrefix)], ecPrefix)
 }
 
 // Set sets a context key to one or more values (several values make a multivalued key; no
 // values make it present but empty, which conditions treat as absent).
 func (c *Context) Set(key string, values ...string) {
-	lower := strings.ToLower(key)
-	for i := range c.entries {
-		if c.entries[i].lower == lower {
-			c.entries[i] = contextEntry{lower, key, values}
-			return
-		}
+	if ce := c.lookup(key); ce != nil {
+		*ce = contextEntry{key, values}
+		return
 	}
 	if c.entries == nil {
-		c.entries = make([]contextEntry, 0, 8)
+		c.entries = make([]contextEntry, 0, 4)
 	}
-	c.entries = append(c.entries, contextEntry{lower, key, values})
+	c.entries = append(c.entries, contextEntry{key, values})
 }
 
 // Get returns the values of a key and whether it is set.
 func (c *Context) Get(key string) ([]string, bool) {
-	if ce := c.lookup(strings.ToLower(key)); ce != nil {
+	if ce := c.lookup(key); ce != nil {
 		return ce.values, true
 	}
 	return nil, false
 }
 
-// lookup finds a key by its lower-cased name.
-func (c *Context) lookup(lower string) *contextEntry {
+// lookup finds a key by name, in any case.
+func (c *Context) lookup(key string) *contextEntry {
 	for i := range c.entries {
-		if c.entries[i].lower == lower {
+		if len(c.entries[i].name) == len(key) && strings.EqualFold(c.entries[i].name, key) {
 			return &c.entries[i]
 		}
 	}
@@ -187,7 +188,7 @@ func (e *env) get(key string) values {
 	case "kms:encryptioncontextkeys":
 		var keys []string
 		for _, ce := range e.req.Context.entries {
-			if strings.HasPrefix(ce.lower, ecPrefix) {
+			if ce.isEncryptionContext() {
 				keys = append(keys, ce.name[len(ecPrefix):])
 			}
 		}
@@ -208,7 +209,7 @@ func (e *env) time() time.Time {
 // the key as given (after the prefix) and its first value.
 func (e *env) encryptionContext(f func(key, value string) bool) {
 	for _, ce := range e.req.Context.entries {
-		if strings.HasPrefix(ce.lower, ecPrefix) && len(ce.values) > 0 {
+		if ce.isEncryptionContext() && len(ce.values) > 0 {
 			if !f(ce.name[len(ecPrefix):], ce.values[0]) {
 				return
 			}

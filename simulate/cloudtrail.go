@@ -35,6 +35,9 @@ type Recorder struct {
 	s3AgentOf  string               // ...made from this UserAgent
 	hostOf     string               // the bucket hostName is for
 	hostName   string
+	random     [16]byte // scratch for ids drawn from the world's source
+	ipJSON     quoted
+	agentJSON  quoted
 	nowUnix    int64 // the second nowText was formatted for
 	nowText    string
 }
@@ -138,6 +141,9 @@ func (r *Recorder) now() string {
 
 // errorFields are errorCode and errorMessage for a failed call.
 func errorFields(err error) (code, msg string) {
+	if err == nil {
+		return "", ""
+	}
 	var ke *kms.Error
 	var se *s3.Error
 	switch {
@@ -177,9 +183,9 @@ func (r *Recorder) kms(ev kms.Event) {
 		b = append(b, `"}`...)
 	}
 	b = append(b, `,"requestID":`...)
-	b = appendUUID(b, r.w.Rand)
+	b = r.appendUUID(b)
 	b = append(b, `,"eventID":`...)
-	b = appendUUID(b, r.w.Rand)
+	b = r.appendUUID(b)
 	b = append(b, `,"readOnly":`...)
 	b = strconv.AppendBool(b, ev.ReadOnly)
 	if ev.KeyARN != "" {
@@ -205,8 +211,10 @@ func (r *Recorder) appendHead(b []byte, source, name, ip, agent string, err erro
 	b = append(b, '"')
 	b = appendMember(b, "eventName", name)
 	b = appendMember(b, "awsRegion", r.w.Region)
-	b = appendMember(b, "sourceIPAddress", ip)
-	b = appendMember(b, "userAgent", agent)
+	b = append(b, `,"sourceIPAddress":`...)
+	b = r.ipJSON.append(b, ip)
+	b = append(b, `,"userAgent":`...)
+	b = r.agentJSON.append(b, agent)
 	if code, msg := errorFields(err); code != "" {
 		b = appendMember(b, "errorCode", code)
 		b = appendMember(b, "errorMessage", msg)
@@ -367,21 +375,27 @@ func (r *Recorder) s3(ev s3.Event) {
 	b = append(b, `,"AuthenticationMethod":"`...)
 	b = append(b, auth...)
 	b = append(b, `","x-amz-id-2":"`...)
-	b = appendS3RequestID(b, r.w.Rand, true)
+	b = r.appendS3RequestID(b, true)
 	b = append(b, `=","bytesTransferredOut":`...)
 	b = appendInt(b, ev.BytesOut)
 	b = append(b, `},"requestID":"`...)
-	b = appendS3RequestID(b, r.w.Rand, false)
+	b = r.appendS3RequestID(b, false)
 	b = append(b, `","eventID":`...)
-	b = appendUUID(b, r.w.Rand)
+	b = r.appendUUID(b)
 	b = append(b, `,"readOnly":`...)
 	b = strconv.AppendBool(b, ev.Name == "GetObject" || ev.Name == "HeadObject")
 	b = append(b, `,"resources":[{"type":"AWS::S3::Object","ARN":`...)
-	b = appendString(b, "arn:aws:s3:::"+ev.Bucket+"/"+ev.Key)
+	b = append(b, `"arn:aws:s3:::`...)
+	b = appendStringBody(b, ev.Bucket)
+	b = append(b, '/')
+	b = appendStringBody(b, ev.Key)
+	b = append(b, '"')
 	b = append(b, `},{"accountId":`...)
 	b = appendString(b, ev.BucketAccount)
 	b = append(b, `,"type":"AWS::S3::Bucket","ARN":`...)
-	b = appendString(b, "arn:aws:s3:::"+ev.Bucket)
+	b = append(b, `"arn:aws:s3:::`...)
+	b = appendStringBody(b, ev.Bucket)
+	b = append(b, '"')
 	b = append(b, `}],"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":`...)
 	b = appendString(b, ev.BucketAccount)
 	b = append(b, `,"eventCategory":"Data","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":`...)

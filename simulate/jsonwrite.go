@@ -12,9 +12,17 @@ import (
 // no reflection, and the members' names are constants written with their punctuation.
 
 // appendString writes s as a JSON string, escaped as encoding/json escapes it (control
-// characters, '"', '\\', the HTML characters "<>&", and any non-ASCII text). Eight bytes are
-// checked at a time; a string that needs escaping goes through encoding/json.
+// characters, '"', '\\', the HTML characters "<>&", and any non-ASCII text).
 func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = appendStringBody(b, s)
+	return append(b, '"')
+}
+
+// appendStringBody writes s escaped, without the quotes: parts of one JSON string can be
+// written one after another. Eight bytes are checked at a time; a string that needs escaping
+// goes through encoding/json.
+func appendStringBody(b []byte, s string) []byte {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
@@ -28,14 +36,32 @@ func appendString(b []byte, s string) []byte {
 			return appendEscaped(b, s)
 		}
 	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
+	return append(b, s...)
 }
 
 func appendEscaped(b []byte, s string) []byte {
 	enc, _ := json.Marshal(s)
-	return append(b, enc...)
+	return append(b, enc[1:len(enc)-1]...)
+}
+
+// quoted caches the JSON form of the few strings that recur record after record in one
+// member (user agents, source addresses: a client's and "AWS Internal"); finding one again
+// costs a pointer comparison.
+type quoted struct {
+	s    [2]string
+	json [2][]byte
+	next int
+}
+
+func (q *quoted) append(b []byte, s string) []byte {
+	for i := range q.s {
+		if q.json[i] != nil && q.s[i] == s {
+			return append(b, q.json[i]...)
+		}
+	}
+	i := q.next
+	q.s[i], q.json[i], q.next = s, appendString(nil, s), (i+1)%len(q.s)
+	return append(b, q.json[i]...)
 }
 
 const (
@@ -109,10 +135,10 @@ func appendStrings(b []byte, list []string) []byte {
 	return append(b, ']')
 }
 
-// appendUUID writes a quoted version-4 UUID drawn from rnd.
-func appendUUID(b []byte, rnd io.Reader) []byte {
-	var u [16]byte
-	io.ReadFull(rnd, u[:])
+// appendUUID writes a quoted version-4 UUID drawn from the world's source.
+func (r *Recorder) appendUUID(b []byte) []byte {
+	u := &r.random
+	io.ReadFull(r.w.Rand, u[:])
 	u[6], u[8] = u[6]&0x0f|0x40, u[8]&0x3f|0x80
 	var out [38]byte
 	out[0], out[37] = '"', '"'
@@ -125,11 +151,11 @@ func appendUUID(b []byte, rnd io.Reader) []byte {
 	return append(b, out[:]...)
 }
 
-// appendS3RequestID writes S3's 16-character request id drawn from rnd, upper-case hex as in
-// requestID or lower-case as x-amz-id-2 begins.
-func appendS3RequestID(b []byte, rnd io.Reader, lower bool) []byte {
-	var id [16]byte
-	io.ReadFull(rnd, id[:])
+// appendS3RequestID writes S3's 16-character request id drawn from the world's source,
+// upper-case hex as in requestID or lower-case as x-amz-id-2 begins.
+func (r *Recorder) appendS3RequestID(b []byte, lower bool) []byte {
+	id := &r.random
+	io.ReadFull(r.w.Rand, id[:])
 	alphabet := "0123456789ABCDEF"
 	if lower {
 		alphabet = "0123456789abcdef"

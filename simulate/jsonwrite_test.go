@@ -54,3 +54,14 @@ func TestArenaKeepsRecords(t *testing.T) {
 		}
 	}
 }
+
+// quoted gives each string's own JSON form however the strings alternate.
+func TestQuotedCache(t *testing.T) {
+	var q quoted
+	for i, s := range []string{"aws-cli/2", "AWS Internal", "aws-cli/2", "<curl>", "AWS Internal", "aws-cli/2", "aws-cli/2"} {
+		want, _ := json.Marshal(s)
+		if got := q.append(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("call %d: %s, want %s", i, got, want)
+		}
+	}
+}

@@ -296,9 +296,10 @@ func (r *Reader) open(chunk []byte, final bool) error {
 	return nil
 }
 
-// Open authenticates a whole sealed object held in memory and returns its plaintext, or
-// ErrAuth and no plaintext. It works in place over sealed, without the Reader's buffers.
-func Open(sealed, key, aad []byte) ([]byte, error) {
+// Open authenticates a whole sealed object held in memory and appends its plaintext to dst,
+// or returns ErrAuth and no plaintext (what it had appended is zeroed). It works in place
+// over sealed, without the Reader's buffers.
+func Open(dst, sealed, key, aad []byte) ([]byte, error) {
 	aead, err := newAEAD(key)
 	if err != nil {
 		return nil, err
@@ -308,20 +309,24 @@ func Open(sealed, key, aad []byte) ([]byte, error) {
 	}
 	var header [headerSize]byte
 	copy(header[:], sealed[:headerSize])
-	ad := append(append(make([]byte, 0, headerSize+len(aad)), header[:]...), aad...)
+	var adBuf [256]byte
+	ad := append(append(adBuf[:0], header[:]...), aad...)
 	rest := sealed[headerSize:]
-	out := make([]byte, 0, len(rest))
+	out := dst
+	if free := cap(dst) - len(dst); free < len(rest) {
+		out = append(make([]byte, 0, len(dst)+len(rest)), dst...)
+	}
 	for seq := uint32(0); ; seq++ {
 		final := len(rest) <= ChunkSize+tagSize
 		n := min(len(rest), ChunkSize+tagSize)
 		if n < tagSize {
-			clear(out)
+			clear(out[len(dst):])
 			return nil, fmt.Errorf("%w: truncated", ErrAuth)
 		}
 		before := len(out)
 		out, err = aead.Open(out, nonce(&header, seq, final), rest[:n], ad)
 		if err != nil || final && len(out) == before && seq > 0 {
-			clear(out)
+			clear(out[len(dst):cap(out)])
 			return nil, ErrAuth
 		}
 		rest = rest[n:]

@@ -41,7 +41,7 @@ func TestRoundTrip(t *testing.T) {
 		if int64(len(sealed)) != SealedSize(int64(n)) {
 			t.Errorf("%d bytes: sealed %d, SealedSize %d", n, len(sealed), SealedSize(int64(n)))
 		}
-		got, err := Open(sealed, key, []byte("arn:aws:s3:::b/k"))
+		got, err := Open(nil, sealed, key, []byte("arn:aws:s3:::b/k"))
 		if err != nil || !bytes.Equal(got, pt) {
 			t.Fatalf("%d bytes: %v", n, err)
 		}
@@ -50,7 +50,7 @@ func TestRoundTrip(t *testing.T) {
 
 func mustFail(t *testing.T, what string, sealed, k, aad []byte) {
 	t.Helper()
-	got, err := Open(sealed, k, aad)
+	got, err := Open(nil, sealed, k, aad)
 	if !errors.Is(err, ErrAuth) || got != nil {
 		t.Errorf("%s: opened (%d bytes, err %v)", what, len(got), err)
 	}
@@ -94,7 +94,7 @@ func FuzzMalleability(f *testing.F) {
 		sealed := seal(t, pt, nil)
 		i := int(pos) % len(sealed)
 		sealed[i] ^= bit
-		if got, err := Open(sealed, key, nil); err == nil {
+		if got, err := Open(nil, sealed, key, nil); err == nil {
 			t.Fatalf("flipped byte %d of %d: opened %d bytes", i, len(sealed), len(got))
 		}
 	})

@@ -284,8 +284,8 @@ func (k *KMS) authorize(c Call, action string, key *Key, ec map[string]string) e
 	if c.ViaService != "" {
 		req.Context.Set("kms:ViaService", c.ViaService)
 	}
-	for _, name := range sortedKeys(ec) {
-		req.Context.Set("kms:EncryptionContext:"+name, ec[name])
+	for name, v := range ec { // the order of context keys does not matter to the evaluator
+		req.Context.Set("kms:EncryptionContext:"+name, v)
 	}
 	if set.Evaluate(req).Outcome == policy.Allow {
 		return nil

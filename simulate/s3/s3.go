@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/keytrail/keytrail/policy"
@@ -100,6 +101,9 @@ type S3 struct {
 	SpillSize int64
 	SpillDir  string
 	free      []string // spilled files of replaced objects, for reuse
+	via       string   // kms:ViaService for S3's calls to KMS
+	plain     []byte   // zeroed scratch for in-memory objects' plaintext, up to maxScratch
+	sealed    [][]byte // in-memory buffers of replaced objects, for reuse
 }
 
 // BucketKeyTTL is how long S3 reuses a bucket-level key before asking KMS again.
@@ -185,7 +189,7 @@ func (s *S3) authorize(r Request, action string, b *Bucket, key string) error {
 	if s.KMS != nil && s.KMS.Now != nil {
 		req.Time = s.KMS.Now()
 	}
-	req.Context.Set("aws:SecureTransport", fmt.Sprint(r.HTTPS))
+	req.Context.Set("aws:SecureTransport", strconv.FormatBool(r.HTTPS))
 	if r.SourceIP != "" {
 		req.Context.Set("aws:SourceIp", r.SourceIP)
 	}
@@ -209,7 +213,10 @@ func (s *S3) authorize(r Request, action string, b *Bucket, key string) error {
 
 // kmsCall is how S3 calls KMS on the caller's behalf.
 func (s *S3) kmsCall(r Request) kms.Call {
-	return kms.Call{Caller: r.Caller, ViaService: "s3." + s.Region + ".amazonaws.com"}
+	if s.via == "" {
+		s.via = "s3." + s.Region + ".amazonaws.com"
+	}
+	return kms.Call{Caller: r.Caller, ViaService: s.via}
 }
 
 // kmsError turns a KMS error into the S3 error S3 returns for it.
@@ -300,7 +307,8 @@ func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) 
 	if sp.limit <= 0 {
 		sp.limit = DefaultSpillSize
 	}
-	n, err := s.sealTo(sp, dataKey, []byte(b.ARN()+"/"+key), body)
+	var aadBuf [256]byte
+	n, err := s.sealTo(sp, dataKey, objectAAD(aadBuf[:0], b, key), body)
 	if err == nil {
 		err = sp.finish(obj)
 	}
@@ -312,6 +320,14 @@ func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) 
 	s.drop(b.objects[key])
 	b.objects[key] = obj
 	return obj.result(), n, nil
+}
+
+// objectAAD appends what an object's sealing is bound to: its ARN.
+func objectAAD(buf []byte, b *Bucket, key string) []byte {
+	buf = append(buf, "arn:aws:s3:::"...)
+	buf = append(buf, b.Name...)
+	buf = append(buf, '/')
+	return append(buf, key...)
 }
 
 // sealTo encrypts body with the envelope under dataKey, bound to aad, onto dst.
@@ -389,27 +405,30 @@ func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) 
 		return 0, err
 	}
 	defer clear(dataKey)
-	aad := []byte(b.ARN() + "/" + key)
+	var aadBuf [256]byte
+	aad := objectAAD(aadBuf[:0], b, key)
 	switch {
 	case obj.parts != nil:
 		plain := make([]byte, 0, obj.size)
 		defer func() { clear(plain) }()
 		for i, part := range obj.parts {
-			p, err := envelope.Open(part, dataKey, partAAD(b, key, obj.partNums[i]))
-			if err != nil {
+			if plain, err = envelope.Open(plain, part, dataKey, partAAD(b, key, obj.partNums[i])); err != nil {
 				return 0, internalError()
 			}
-			plain = append(plain, p...)
-			clear(p)
 		}
 		n, err := w.Write(plain)
 		return int64(n), err
 	case obj.file == "":
-		plain, err := envelope.Open(obj.sealed, dataKey, aad)
+		plain, err := envelope.Open(s.plain[:0], obj.sealed, dataKey, aad)
 		if err != nil {
 			return 0, internalError()
 		}
-		defer clear(plain)
+		defer func() {
+			clear(plain)
+			if cap(plain) <= maxScratch {
+				s.plain = plain[:0]
+			}
+		}()
 		n, err := w.Write(plain)
 		return int64(n), err
 	}

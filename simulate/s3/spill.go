@@ -59,7 +59,7 @@ func (s *spill) Write(p []byte) (int, error) {
 			if len(s.blocks) > 0 {
 				size = min(2*cap(s.blocks[len(s.blocks)-1]), 1<<20)
 			}
-			s.blocks = append(s.blocks, make([]byte, 0, max(size, min(len(p), 1<<20))))
+			s.blocks = append(s.blocks, s.s3.block(max(size, min(len(p), 1<<20))))
 		}
 		last := &s.blocks[len(s.blocks)-1]
 		k := min(cap(*last)-len(*last), len(p))
@@ -67,6 +67,26 @@ func (s *spill) Write(p []byte) (int, error) {
 		p = p[k:]
 	}
 	return n, nil
+}
+
+// maxScratch bounds the buffers S3 keeps for reuse, and maxFreeBlocks their number: enough
+// for a run of small objects replacing each other.
+const (
+	maxScratch    = 1 << 20
+	maxFreeBlocks = 16
+)
+
+// block returns an empty buffer of capacity size: a replaced object's when one is large
+// enough, else a new one.
+func (s *S3) block(size int) []byte {
+	for i := len(s.sealed) - 1; i >= 0; i-- {
+		if b := s.sealed[i]; cap(b) >= size {
+			s.sealed[i] = s.sealed[len(s.sealed)-1]
+			s.sealed = s.sealed[:len(s.sealed)-1]
+			return b
+		}
+	}
+	return make([]byte, 0, size)
 }
 
 // spillFile opens a recycled file for overwriting, or creates one.
@@ -124,7 +144,14 @@ func (obj *object) sealedReader() (io.ReadCloser, error) {
 // drop releases an object's storage when it is replaced: its spilled file is kept for reuse
 // (up to maxFreeSpills) or removed.
 func (s *S3) drop(obj *object) {
-	if obj == nil || obj.file == "" {
+	if obj == nil {
+		return
+	}
+	if b := obj.sealed; cap(b) > 0 && cap(b) <= maxScratch && len(s.sealed) < maxFreeBlocks {
+		s.sealed = append(s.sealed, b[:0]) // ciphertext: nothing to zero
+		obj.sealed = nil
+	}
+	if obj.file == "" {
 		return
 	}
 	if len(s.free) < maxFreeSpills {
