@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 )
 
@@ -68,6 +69,41 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(b)
 }
 
+// newHeader fills a header with a nonce prefix read from rand.
+func newHeader(h *[headerSize]byte, rand io.Reader) error {
+	copy(h[:], magic)
+	binary.BigEndian.PutUint32(h[4:8], ChunkSize)
+	if _, err := io.ReadFull(rand, h[8:]); err != nil {
+		return fmt.Errorf("envelope: failed to read a nonce: %w", err)
+	}
+	return nil
+}
+
+// Seal seals a whole object held in memory and appends it to dst: the bytes a Writer would
+// write for it, in one pass without the Writer's buffers.
+func Seal(dst, plaintext, key []byte, rand io.Reader, aad []byte) ([]byte, error) {
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	var header [headerSize]byte
+	if err := newHeader(&header, rand); err != nil {
+		return nil, err
+	}
+	var adBuf [256]byte
+	ad := append(append(adBuf[:0], header[:]...), aad...)
+	out := slices.Grow(dst, int(SealedSize(int64(len(plaintext)))))
+	out = append(out, header[:]...)
+	for seq := uint32(0); ; seq++ {
+		final := len(plaintext) <= ChunkSize // a full last chunk is final: nothing follows it
+		n := min(len(plaintext), ChunkSize)
+		out = aead.Seal(out, nonce(&header, seq, final), plaintext[:n], ad)
+		if plaintext = plaintext[n:]; final {
+			return out, nil
+		}
+	}
+}
+
 // NewWriter starts a sealed object on dst. key is the 32-byte data key, rand supplies the
 // nonce prefix (crypto/rand.Reader, or a seeded source for reproducible simulations), aad is
 // bound to every chunk (for S3: the bucket and key).
@@ -77,10 +113,8 @@ func NewWriter(dst io.Writer, key []byte, rand io.Reader, aad []byte) (*Writer, 
 		return nil, err
 	}
 	w := &Writer{dst: dst, aead: aead, aad: append([]byte(nil), aad...), buf: getBuf(), out: getBuf()}
-	copy(w.header[:], magic)
-	binary.BigEndian.PutUint32(w.header[4:8], ChunkSize)
-	if _, err := io.ReadFull(rand, w.header[8:]); err != nil {
-		return nil, fmt.Errorf("envelope: failed to read a nonce: %w", err)
+	if err := newHeader(&w.header, rand); err != nil {
+		return nil, err
 	}
 	return w, nil // the header goes out with the first sealed chunk: one write for a small object
 }

@@ -235,3 +235,35 @@ func TestBatchTampering(t *testing.T) {
 		t.Errorf("one byte appended: accepted")
 	}
 }
+
+// Seal must write exactly what a Writer writes for the same nonce source, at every size
+// around the chunk boundaries, and append after what dst holds.
+func TestSealMatchesWriter(t *testing.T) {
+	aad := []byte("arn:aws:s3:::b/k")
+	for _, n := range []int{0, 1, 4096, ChunkSize - 1, ChunkSize, ChunkSize + 1, 2 * ChunkSize, 3*ChunkSize + 17} {
+		pt := make([]byte, n)
+		rand.Read(pt)
+		var want bytes.Buffer
+		w, err := NewWriter(&want, key, bytes.NewReader(bytes.Repeat([]byte{9}, 8)), aad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(pt)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Seal([]byte("prefix"), pt, key, bytes.NewReader(bytes.Repeat([]byte{9}, 8)), aad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, append([]byte("prefix"), want.Bytes()...)) {
+			t.Errorf("%d bytes: Seal differs from Writer", n)
+		}
+		if back, err := Open(nil, got[len("prefix"):], key, aad); err != nil || !bytes.Equal(back, pt) {
+			t.Errorf("%d bytes: Seal's output does not open: %v", n, err)
+		}
+	}
+	if _, err := Seal(nil, nil, key[:16], rand.Reader, nil); err == nil {
+		t.Error("a 16-byte key was accepted")
+	}
+}

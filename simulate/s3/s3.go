@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -303,17 +304,26 @@ func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) 
 		return nil, 0, err
 	}
 	defer clear(dataKey)
-	sp := &spill{s3: s, limit: s.SpillSize}
-	if sp.limit <= 0 {
-		sp.limit = DefaultSpillSize
+	limit := s.SpillSize
+	if limit <= 0 {
+		limit = DefaultSpillSize
 	}
 	var aadBuf [256]byte
-	n, err := s.sealTo(sp, dataKey, objectAAD(aadBuf[:0], b, key), body)
-	if err == nil {
-		err = sp.finish(obj)
+	aad := objectAAD(aadBuf[:0], b, key)
+	var n int64
+	if lr, ok := body.(interface{ Len() int }); ok && lr.Len() <= maxScratch && envelope.SealedSize(int64(lr.Len())) <= limit {
+		n, err = s.sealInMemory(obj, dataKey, aad, body, lr.Len())
+	} else {
+		sp := &spill{s3: s, limit: limit}
+		n, err = s.sealTo(sp, dataKey, aad, body)
+		if err == nil {
+			err = sp.finish(obj)
+		}
+		if err != nil {
+			sp.discard()
+		}
 	}
 	if err != nil {
-		sp.discard()
 		return nil, 0, err
 	}
 	obj.size = n
@@ -341,6 +351,25 @@ func (s *S3) sealTo(dst io.Writer, dataKey, aad []byte, body io.Reader) (int64, 
 		return 0, err
 	}
 	return n, w.Close()
+}
+
+// sealInMemory seals a small body whose size is known (a bytes or strings Reader, a Buffer)
+// in one pass, into a buffer of exactly its sealed size.
+func (s *S3) sealInMemory(obj *object, dataKey, aad []byte, body io.Reader, size int) (int64, error) {
+	plain := slices.Grow(s.plain[:0], size)[:size]
+	defer func() {
+		clear(plain)
+		s.plain = plain[:0]
+	}()
+	if _, err := io.ReadFull(body, plain); err != nil {
+		return 0, err
+	}
+	sealed, err := envelope.Seal(s.block(int(envelope.SealedSize(int64(size)))), plain, dataKey, s.Rand, aad)
+	if err != nil {
+		return 0, err
+	}
+	obj.sealed = sealed
+	return int64(size), nil
 }
 
 func (obj *object) result() *PutResult {
