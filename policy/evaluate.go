@@ -273,7 +273,7 @@ func (s *Set) Evaluate(req *Request) Decision {
 	var ls layers
 	s.fill(&ls, &e)
 	var d Decision
-	if isKMSKey(req) && req.Principal.Type != Anonymous {
+	if e.kmsKey && req.Principal.Type != Anonymous {
 		for _, g := range s.Grants {
 			if g == nil {
 				continue
@@ -306,7 +306,7 @@ func (s *Set) fill(ls *layers, e *env) {
 	// A resource policy governs requests on its resource; a request on no resource
 	// ("*", as kms:CreateKey) is decided by identity policies alone. KMS documents that
 	// kms:RetireGrant is not effective in a key policy or an RCP.
-	retire := isRetireGrant(e.req)
+	retire := e.retireGrant
 	if e.req.Resource != "*" && !retire {
 		ls[lResource].add(s.Resource, e)
 	}
@@ -338,11 +338,13 @@ func (s *Set) fill(ls *layers, e *env) {
 // isKMSKey reports whether the request is a KMS action on a KMS key (or alias) ARN: the
 // requests for which KMS requires the key policy.
 func isKMSKey(req *Request) bool {
-	if len(req.Action) < 4 || !strings.EqualFold(req.Action[:4], "kms:") {
-		return false
-	}
 	parts, ok := arnSegments(req.Resource)
-	return ok && parts[2] == "kms"
+	return ok && kmsKeyRequest(req.Action, &parts)
+}
+
+// kmsKeyRequest reports a KMS action on the ARN of parts.
+func kmsKeyRequest(action string, parts *[6]string) bool {
+	return len(action) >= 4 && strings.EqualFold(action[:4], "kms:") && parts[2] == "kms"
 }
 
 // retiringAccount reports whether a grant names the account as its retiring principal.
@@ -355,10 +357,6 @@ func (s *Set) retiringAccount(account string) bool {
 	return false
 }
 
-// isRetireGrant reports a kms:RetireGrant request on a key.
-func isRetireGrant(req *Request) bool {
-	return isKMSKey(req) && strings.EqualFold(req.Action[4:], "RetireGrant")
-}
 
 func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	p := &e.req.Principal
@@ -408,7 +406,7 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	sOK := s.Session == nil && p.Type != FederatedUser || s.Session != nil && allowed(ls[lSession].bits(m))
 	idOK := idAllow && bOK && sOK
 	same := e.resourceAccount == "" || p.Account == e.resourceAccount
-	kms := isKMSKey(e.req)
+	kms := e.kmsKey
 	direct := r&bAllowExact != 0 || r&bAllowWildcard != 0 && bOK && sOK
 
 	allow := func(steps ...int) {
@@ -442,7 +440,7 @@ func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	switch {
 	case kms && p.Type == Anonymous: // KMS accepts only authenticated requests
 		implicit(GapAnonymousKMS)
-	case isRetireGrant(e.req):
+	case e.retireGrant:
 		// KMS: "The kms:RetireGrant permission alone does not allow principals to retire a
 		// grant." The retiring principal, a grantee holding RetireGrant, or the key's account
 		// may; the key's account and an account named as retiring principal delegate to their IAM

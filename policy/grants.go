@@ -111,7 +111,7 @@ const (
 // (kms:RetireGrant) without holding the operation.
 func (g *Grant) check(e *env) grantMiss {
 	p := &e.req.Principal
-	if g.retiring != nil && isRetireGrant(e.req) {
+	if g.retiring != nil && e.retireGrant {
 		if m := g.retiring.match(p); m == matchExact || m == matchWildcard {
 			return grantApplies
 		}

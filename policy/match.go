@@ -74,6 +74,37 @@ func byteEq(a, b byte, fold bool) bool {
 	return a == b
 }
 
+// patternKind says how a pattern can be matched: most are a plain name, or a name with one
+// final '*', which need no backtracking.
+type patternKind uint8
+
+const (
+	patternGlob   patternKind = iota // anything else: glob
+	patternExact                     // no wildcard
+	patternPrefix                    // one '*', at the end
+)
+
+func kindOf(p string) patternKind {
+	switch i := strings.IndexAny(p, "*?"); {
+	case i < 0:
+		return patternExact
+	case i == len(p)-1 && p[i] == '*':
+		return patternPrefix
+	}
+	return patternGlob
+}
+
+// foldEqual compares strings of one length with ASCII letters case-insensitive, as glob does
+// for action names.
+func foldEqual(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		if !byteEq(a[i], b[i], true) {
+			return false
+		}
+	}
+	return true
+}
+
 // matchAction matches a request action ("kms:Decrypt") against a lower-cased action pattern.
 // Service prefixes and action names are case-insensitive.
 func matchAction(pattern, action string) bool {

@@ -186,6 +186,10 @@ func (c *compiler) statement(index int, n *jsontree.Node) (*Statement, error) {
 	if s.actions, err = c.actions(am); err != nil {
 		return nil, err
 	}
+	s.actionKinds = make([]patternKind, len(s.actions))
+	for i, a := range s.actions {
+		s.actionKinds[i] = kindOf(a)
+	}
 	s.actionText = make([]string, len(s.actions))
 	for i, n := range mustList(am) {
 		s.actionText[i] = n.Str

@@ -112,6 +112,7 @@ type Statement struct {
 	principal    *principalSet // nil when the statement has neither Principal nor NotPrincipal
 	notPrincipal bool
 	actions      []string // lower-cased patterns
+	actionKinds  []patternKind
 	actionText   []string // as written
 	notAction    bool
 	resources    []pattern

@@ -110,15 +110,18 @@ type env struct {
 	resourceAccount string
 	now             time.Time
 	hasBoundary     bool
+	kmsKey          bool // a KMS action on a KMS key: the key policy is required
+	retireGrant     bool // kms:RetireGrant on a key
 }
 
 func newEnv(req *Request) env {
 	e := env{req: req, resourceAccount: req.ResourceAccount, now: req.Time}
-	if e.resourceAccount == "" {
-		if parts, ok := arnSegments(req.Resource); ok {
-			e.resourceAccount = parts[4]
-		}
+	parts, ok := arnSegments(req.Resource)
+	if e.resourceAccount == "" && ok {
+		e.resourceAccount = parts[4]
 	}
+	e.kmsKey = ok && kmsKeyRequest(req.Action, &parts)
+	e.retireGrant = e.kmsKey && strings.EqualFold(req.Action[4:], "RetireGrant")
 	return e
 }
 

@@ -28,8 +28,18 @@ func (s *Statement) eval(e *env) (stmtResult, matchKind) {
 }
 
 func (s *Statement) matchesAction(action string) bool {
-	for _, p := range s.actions {
-		if matchAction(p, action) {
+	for i, p := range s.actions {
+		var ok bool
+		switch {
+		case i >= len(s.actionKinds) || s.actionKinds[i] == patternGlob:
+			ok = matchAction(p, action)
+		case s.actionKinds[i] == patternExact:
+			ok = len(p) == len(action) && foldEqual(p, action)
+		default: // patternPrefix: the name up to a final '*'
+			n := len(p) - 1
+			ok = len(action) >= n && foldEqual(p[:n], action[:n])
+		}
+		if ok {
 			return !s.notAction
 		}
 	}
