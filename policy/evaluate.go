@@ -357,7 +357,6 @@ func (s *Set) retiringAccount(account string) bool {
 	return false
 }
 
-
 func (s *Set) decide(ls *layers, e *env, m mode, d *Decision) {
 	p := &e.req.Principal
 	// SCPs limit the IAM users and roles (and root users) of the organization's accounts:
