@@ -50,6 +50,13 @@ func (c *Context) Set(key string, values ...string) {
 	c.entries = append(c.entries, contextEntry{key, values})
 }
 
+// Reset removes every key, keeping the room they took: a caller deciding many requests can
+// reuse one Request.
+func (c *Context) Reset() {
+	clear(c.entries)
+	c.entries = c.entries[:0]
+}
+
 // Get returns the values of a key and whether it is set.
 func (c *Context) Get(key string) ([]string, bool) {
 	if ce := c.lookup(key); ce != nil {

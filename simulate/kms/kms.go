@@ -85,6 +85,7 @@ type KMS struct {
 	keys    map[string]*Key
 	aliases map[string]string // alias/name → key id
 	order   []string
+	req     policy.Request // authorize's, reused
 }
 
 // Event is one completed KMS API call.
@@ -277,7 +278,9 @@ func (k *KMS) authorize(c Call, action string, key *Key, ec map[string]string) e
 	if k.Identities != nil {
 		set.Identity, set.Boundary, set.Session = k.Identities.PolicySet(c.Caller)
 	}
-	req := &policy.Request{Principal: c.Caller, Action: action, Resource: key.ARN, Time: k.Now()}
+	req := &k.req // reused: no decision keeps its request
+	req.Context.Reset()
+	*req = policy.Request{Principal: c.Caller, Action: action, Resource: key.ARN, Time: k.Now(), Context: req.Context}
 	for name, vals := range c.Context {
 		req.Context.Set(name, vals...)
 	}

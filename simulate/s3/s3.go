@@ -103,6 +103,7 @@ type S3 struct {
 	SpillDir  string
 	free      []string // spilled files of replaced objects, for reuse
 	via       string   // kms:ViaService for S3's calls to KMS
+	req       policy.Request
 	plain     []byte   // zeroed scratch for in-memory objects' plaintext, up to maxScratch
 	sealed    [][]byte // in-memory buffers of replaced objects, for reuse
 }
@@ -186,7 +187,9 @@ func (s *S3) authorize(r Request, action string, b *Bucket, key string) error {
 	if s.Identities != nil && r.Caller.Type != policy.Anonymous {
 		set.Identity, set.Boundary, set.Session = s.Identities.PolicySet(r.Caller)
 	}
-	req := &policy.Request{Principal: r.Caller, Action: action, Resource: b.ARN() + "/" + key, ResourceAccount: b.Account}
+	req := &s.req // reused: no decision keeps its request
+	req.Context.Reset()
+	*req = policy.Request{Principal: r.Caller, Action: action, Resource: b.ARN() + "/" + key, ResourceAccount: b.Account, Context: req.Context}
 	if s.KMS != nil && s.KMS.Now != nil {
 		req.Time = s.KMS.Now()
 	}
