@@ -39,6 +39,7 @@ type flows struct {
 	rec  *Recorder
 	req  s3.Request
 	body []byte
+	keys []string // the objects' names, made beforehand
 	out  bytes.Buffer
 	i    int
 }
@@ -49,11 +50,15 @@ func newFlows(b *testing.B) *flows {
 		b.Fatal(err)
 	}
 	k := w.Identity(UserK)
-	return &flows{w: w, rec: w.Record(), req: s3.Request{Caller: k.Principal, SigV4: true, HTTPS: true}, body: bytes.Repeat([]byte("x"), 4096)}
+	f := &flows{w: w, rec: w.Record(), req: s3.Request{Caller: k.Principal, SigV4: true, HTTPS: true}, body: bytes.Repeat([]byte("x"), 4096)}
+	for i := range 1024 {
+		f.keys = append(f.keys, fmt.Sprintf("obj-%d", i))
+	}
+	return f
 }
 
 func (f *flows) flow(b *testing.B) {
-	key := fmt.Sprintf("obj-%d", f.i%1024)
+	key := f.keys[f.i%len(f.keys)]
 	f.i++
 	if _, err := f.w.S3.PutObject(f.req, SeedBucket, key, bytes.NewReader(f.body), s3.PutOptions{SSE: s3.SSEKMS, KMSKeyID: "alias/myFirstKey"}); err != nil {
 		b.Fatal(err)

@@ -233,11 +233,11 @@ func (k *KMS) lookup(ref string) (*Key, error) {
 	id := ref
 	switch {
 	case strings.HasPrefix(ref, "arn:"):
-		parts := strings.SplitN(ref, ":", 6)
-		if len(parts) == 6 && strings.HasPrefix(parts[5], "alias/") {
-			id = k.aliases[parts[5]]
-		} else if len(parts) == 6 && strings.HasPrefix(parts[5], "key/") {
-			id = strings.TrimPrefix(parts[5], "key/")
+		resource, ok := arnResource(ref)
+		if rest, isKey := strings.CutPrefix(resource, "key/"); ok && isKey {
+			id = rest
+		} else if ok && strings.HasPrefix(resource, "alias/") {
+			id = k.aliases[resource]
 		}
 	case strings.HasPrefix(ref, "alias/"):
 		id = k.aliases[ref]
@@ -249,6 +249,18 @@ func (k *KMS) lookup(ref string) (*Key, error) {
 		return nil, errorf("NotFoundException", "Alias %s is not found.", aliasARN(k, ref))
 	}
 	return nil, errorf("NotFoundException", "Invalid keyId '%s'", ref)
+}
+
+// arnResource is the part of an ARN after its fifth colon ("key/ID", "alias/NAME").
+func arnResource(arn string) (string, bool) {
+	for range 5 {
+		c := strings.IndexByte(arn, ':')
+		if c < 0 {
+			return "", false
+		}
+		arn = arn[c+1:]
+	}
+	return arn, true
 }
 
 func aliasARN(k *KMS, ref string) string {

@@ -184,3 +184,21 @@ func TestReEncrypt(t *testing.T) {
 		t.Errorf("Bob: %v", err)
 	}
 }
+
+// A key is named by its id, its ARN, its alias or its alias ARN (KMS's KeyId forms); other
+// ARNs and names are NotFoundException.
+func TestKeyReferences(t *testing.T) {
+	k, key := seedKMS(t, iam{})
+	aliasARN := "arn:aws:kms:" + fixtures.SeedRegion + ":" + fixtures.SeedAccount + ":" + fixtures.SeedAlias
+	for _, ref := range []string{key.ID, key.ARN, fixtures.SeedAlias, aliasARN} {
+		if got, err := k.Key(ref); err != nil || got != key {
+			t.Errorf("%s: %v", ref, err)
+		}
+	}
+	for _, ref := range []string{"arn:aws:kms:us-east-1:" + fixtures.SeedAccount, "arn:aws:kms:us-east-1:" + fixtures.SeedAccount + ":key/nope",
+		"arn:aws:kms:us-east-1:" + fixtures.SeedAccount + ":" + key.ID, "arn:aws:kms:us-east-1:" + fixtures.SeedAccount + ":alias/nope", "key/" + key.ID, ""} {
+		if _, err := k.Key(ref); code(err) != "NotFoundException" {
+			t.Errorf("%q: %v, want NotFoundException", ref, err)
+		}
+	}
+}
