@@ -29,17 +29,23 @@ type Recorder struct {
 	ClientIP, UserAgent string
 
 	arena      arena
-	identities map[[3]string][]byte // marshalled userIdentity blocks
-	materials  map[string]string    // keyMaterialId per key ARN
-	s3Agent    string               // the CLI's user agent as S3 logs it...
-	s3AgentOf  string               // ...made from this UserAgent
-	hostOf     string               // the bucket hostName is for
+	identities map[identityKey][]byte // marshalled userIdentity blocks
+	materials  map[string]string      // keyMaterialId per key ARN
+	s3Agent    string                 // the CLI's user agent as S3 logs it...
+	s3AgentOf  string                 // ...made from this UserAgent
+	hostOf     string                 // the bucket hostName is for
 	hostName   string
 	random     [16]byte // scratch for ids drawn from the world's source
 	ipJSON     quoted
 	agentJSON  quoted
 	nowUnix    int64 // the second nowText was formatted for
 	nowText    string
+}
+
+type identityKey struct {
+	arn       string
+	typ       policy.PrincipalType
+	invokedBy string
 }
 
 // Record starts recording the world's KMS and S3 calls as CloudTrail records.
@@ -64,12 +70,12 @@ func uniqueID(prefix, arn string) string {
 // identity is the userIdentity block of a caller, marshalled once per caller and invokedBy
 // (set when a service called for it).
 func (r *Recorder) identity(p policy.Principal, invokedBy string) []byte {
-	k := [3]string{p.ARN, string(rune(p.Type)), invokedBy}
+	k := identityKey{p.ARN, p.Type, invokedBy}
 	if b, ok := r.identities[k]; ok {
 		return b
 	}
 	if r.identities == nil {
-		r.identities = map[[3]string][]byte{}
+		r.identities = map[identityKey][]byte{}
 	}
 	ak := ""
 	if id := r.w.identities[p.ARN]; id != nil {

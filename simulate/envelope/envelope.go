@@ -86,18 +86,18 @@ func Seal(dst, plaintext, key []byte, rand io.Reader, aad []byte) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	var header [headerSize]byte
-	if err := newHeader(&header, rand); err != nil {
+	ad := make([]byte, headerSize, headerSize+len(aad)) // the header, then aad
+	header := (*[headerSize]byte)(ad)
+	if err := newHeader(header, rand); err != nil {
 		return nil, err
 	}
-	var adBuf [256]byte
-	ad := append(append(adBuf[:0], header[:]...), aad...)
+	ad = append(ad, aad...)
 	out := slices.Grow(dst, int(SealedSize(int64(len(plaintext)))))
 	out = append(out, header[:]...)
 	for seq := uint32(0); ; seq++ {
 		final := len(plaintext) <= ChunkSize // a full last chunk is final: nothing follows it
 		n := min(len(plaintext), ChunkSize)
-		out = aead.Seal(out, nonce(&header, seq, final), plaintext[:n], ad)
+		out = aead.Seal(out, nonce(header, seq, final), plaintext[:n], ad)
 		if plaintext = plaintext[n:]; final {
 			return out, nil
 		}
@@ -341,10 +341,8 @@ func Open(dst, sealed, key, aad []byte) ([]byte, error) {
 	if len(sealed) < headerSize || string(sealed[:4]) != magic || binary.BigEndian.Uint32(sealed[4:8]) != ChunkSize {
 		return nil, fmt.Errorf("%w: not a sealed object (bad header)", ErrAuth)
 	}
-	var header [headerSize]byte
-	copy(header[:], sealed[:headerSize])
-	var adBuf [256]byte
-	ad := append(append(adBuf[:0], header[:]...), aad...)
+	ad := append(append(make([]byte, 0, headerSize+len(aad)), sealed[:headerSize]...), aad...)
+	header := (*[headerSize]byte)(ad)
 	rest := sealed[headerSize:]
 	out := dst
 	if free := cap(dst) - len(dst); free < len(rest) {
@@ -358,7 +356,7 @@ func Open(dst, sealed, key, aad []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: truncated", ErrAuth)
 		}
 		before := len(out)
-		out, err = aead.Open(out, nonce(&header, seq, final), rest[:n], ad)
+		out, err = aead.Open(out, nonce(header, seq, final), rest[:n], ad)
 		if err != nil || final && len(out) == before && seq > 0 {
 			clear(out[len(dst):cap(out)])
 			return nil, ErrAuth

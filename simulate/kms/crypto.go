@@ -55,8 +55,8 @@ func blobPrefix(b []byte, key *Key) []byte {
 
 // seal encrypts plaintext under the key, binding the context.
 func (k *KMS) seal(key *Key, plaintext []byte, ec map[string]string) ([]byte, error) {
-	var adBuf [256]byte
-	ad := appendContext(blobPrefix(adBuf[:0], key), ec)
+	ad := appendContext(blobPrefix(k.ad[:0], key), ec)
+	k.ad = ad
 	n := len(blobMagic) + 3 + len(key.ARN) + len(key.materialID)
 	out := make([]byte, n, n+12+len(plaintext)+16)
 	copy(out, ad[:n])
@@ -88,8 +88,8 @@ func (k *KMS) open(key *Key, blob []byte, ec map[string]string) ([]byte, error) 
 	if string(blob[7:7+n]) != key.ARN || !bytes.Equal(blob[7+n:prefixEnd], key.materialID[:]) {
 		return nil, errInvalidCiphertext
 	}
-	var adBuf [256]byte
-	ad := appendContext(append(adBuf[:0], blob[:prefixEnd]...), ec)
+	ad := appendContext(append(k.ad[:0], blob[:prefixEnd]...), ec)
+	k.ad = ad
 	pt, err := key.aead().Open(nil, blob[prefixEnd:prefixEnd+12], blob[prefixEnd+12:], ad)
 	if err != nil {
 		return nil, errInvalidCiphertext

@@ -86,6 +86,8 @@ type KMS struct {
 	aliases map[string]string // alias/name → key id
 	order   []string
 	req     policy.Request // authorize's, reused
+	via     []string       // its last kms:ViaService value
+	ad      []byte         // scratch for blobs' associated data
 }
 
 // Event is one completed KMS API call.
@@ -297,7 +299,10 @@ func (k *KMS) authorize(c Call, action string, key *Key, ec map[string]string) e
 		req.Context.Set(name, vals...)
 	}
 	if c.ViaService != "" {
-		req.Context.Set("kms:ViaService", c.ViaService)
+		if len(k.via) != 1 || k.via[0] != c.ViaService {
+			k.via = []string{c.ViaService}
+		}
+		req.Context.Set("kms:ViaService", k.via...)
 	}
 	for name, v := range ec { // the order of context keys does not matter to the evaluator
 		req.Context.Set("kms:EncryptionContext:"+name, v)

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/keytrail/keytrail/policy"
@@ -193,17 +192,17 @@ func (s *S3) authorize(r Request, action string, b *Bucket, key string) error {
 	if s.KMS != nil && s.KMS.Now != nil {
 		req.Time = s.KMS.Now()
 	}
-	req.Context.Set("aws:SecureTransport", strconv.FormatBool(r.HTTPS))
+	req.Context.Set("aws:SecureTransport", boolValue[r.HTTPS]...)
 	if r.SourceIP != "" {
 		req.Context.Set("aws:SourceIp", r.SourceIP)
 	}
-	auth := "REST-HEADER"
+	auth := authHeader
 	if r.Presigned {
-		auth = "REST-QUERY-STRING"
+		auth = authQuery
 	}
-	req.Context.Set("s3:authType", auth)
+	req.Context.Set("s3:authType", auth...)
 	if r.SigV4 {
-		req.Context.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+		req.Context.Set("s3:signatureversion", sigV4...)
 	}
 	for k, v := range r.ExtraContext {
 		req.Context.Set(k, v...)
@@ -214,6 +213,14 @@ func (s *S3) authorize(r Request, action string, b *Bucket, key string) error {
 	x := set.Explain(req) // the explanation, only for a denial
 	return &Error{Status: 403, Code: "AccessDenied", Message: "Access Denied", Decision: x}
 }
+
+// The values of the context keys S3 supplies, made once (the evaluator does not change them).
+var (
+	boolValue  = map[bool][]string{true: {"true"}, false: {"false"}}
+	authHeader = []string{"REST-HEADER"}
+	authQuery  = []string{"REST-QUERY-STRING"}
+	sigV4      = []string{"AWS4-HMAC-SHA256"}
+)
 
 // kmsCall is how S3 calls KMS on the caller's behalf.
 func (s *S3) kmsCall(r Request) kms.Call {
