@@ -60,7 +60,7 @@ func (w *Writer) sealBatch(chunks [][]byte) error {
 		outs = w.outs
 	}
 	eachParallel(len(chunks), func(i int) {
-		outs[i] = w.aead.Seal(outs[i][:0], nonce(&w.header, w.seq+uint32(i), false), chunks[i], w.ad)
+		outs[i] = w.aead.Seal(outs[i][:0], nonce(new([nonceSize]byte), &w.header, w.seq+uint32(i), false), chunks[i], w.ad)
 	})
 	w.seq += uint32(len(chunks))
 	if w.async != nil {
@@ -292,7 +292,7 @@ func (r *Reader) writeToBatches(w io.Writer) (int64, error) {
 			frames[k], final, k = rest, k, k+1
 		}
 		eachParallel(k, func(i int) {
-			outs[i], errs[i] = r.aead.Open(outs[i][:0], nonce(&r.header, r.seq+uint32(i), i == final), frames[i], r.ad)
+			outs[i], errs[i] = r.aead.Open(outs[i][:0], nonce(new([nonceSize]byte), &r.header, r.seq+uint32(i), i == final), frames[i], r.ad)
 		})
 		for i := range k {
 			pt := outs[i]

@@ -27,6 +27,7 @@ const ChunkSize = 64 << 10
 
 const (
 	headerSize = 16
+	nonceSize  = 12
 	tagSize    = 16
 	magic      = "KTE1"
 )
@@ -41,6 +42,7 @@ type Writer struct {
 	dst       io.Writer
 	aead      cipher.AEAD
 	header    [headerSize]byte
+	nonce     [nonceSize]byte
 	aad       []byte
 	ad        []byte // header + aad
 	buf       []byte // pending plaintext, up to ChunkSize
@@ -86,19 +88,19 @@ func Seal(dst, plaintext, key []byte, rand io.Reader, aad []byte) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	ad := make([]byte, headerSize, headerSize+len(aad)) // the header, then aad
-	header := (*[headerSize]byte)(ad)
+	buf := make([]byte, nonceSize+headerSize, nonceSize+headerSize+len(aad)) // a nonce, the header, aad
+	n, header := (*[nonceSize]byte)(buf), (*[headerSize]byte)(buf[nonceSize:])
 	if err := newHeader(header, rand); err != nil {
 		return nil, err
 	}
-	ad = append(ad, aad...)
+	ad := append(buf[nonceSize:], aad...)
 	out := slices.Grow(dst, int(SealedSize(int64(len(plaintext)))))
 	out = append(out, header[:]...)
 	for seq := uint32(0); ; seq++ {
 		final := len(plaintext) <= ChunkSize // a full last chunk is final: nothing follows it
-		n := min(len(plaintext), ChunkSize)
-		out = aead.Seal(out, nonce(header, seq, final), plaintext[:n], ad)
-		if plaintext = plaintext[n:]; final {
+		k := min(len(plaintext), ChunkSize)
+		out = aead.Seal(out, nonce(n, header, seq, final), plaintext[:k], ad)
+		if plaintext = plaintext[k:]; final {
 			return out, nil
 		}
 	}
@@ -128,9 +130,10 @@ func (w *Writer) headerPrefix() []byte {
 	return w.header[:]
 }
 
-func nonce(header *[headerSize]byte, seq uint32, final bool) []byte {
-	var n [12]byte
+// nonce fills n with chunk seq's nonce and returns it.
+func nonce(n *[nonceSize]byte, header *[headerSize]byte, seq uint32, final bool) []byte {
 	copy(n[:7], header[8:15])
+	n[11] = 0
 	binary.BigEndian.PutUint32(n[7:11], seq)
 	if final {
 		n[11] = 1
@@ -153,7 +156,7 @@ func (w *Writer) sealChunk(pt []byte, final bool) error {
 	if w.ad == nil {
 		w.ad = append(append(make([]byte, 0, headerSize+len(w.aad)), w.header[:]...), w.aad...)
 	}
-	w.out = w.aead.Seal(append(w.out[:0], w.headerPrefix()...), nonce(&w.header, w.seq, final), pt, w.ad)
+	w.out = w.aead.Seal(append(w.out[:0], w.headerPrefix()...), nonce(&w.nonce, &w.header, w.seq, final), pt, w.ad)
 	w.seq++
 	_, err := w.dst.Write(w.out)
 	return err
@@ -227,6 +230,7 @@ type Reader struct {
 	src    io.Reader
 	aead   cipher.AEAD
 	header [headerSize]byte
+	nonce  [nonceSize]byte
 	ad     []byte
 	buf    []byte // ciphertext: one chunk plus one byte of lookahead
 	have   int    // bytes of buf filled
@@ -318,7 +322,7 @@ func (r *Reader) next() error {
 }
 
 func (r *Reader) open(chunk []byte, final bool) error {
-	pt, err := r.aead.Open(r.plain[:0], nonce(&r.header, r.seq, final), chunk, r.ad)
+	pt, err := r.aead.Open(r.plain[:0], nonce(&r.nonce, &r.header, r.seq, final), chunk, r.ad)
 	if err != nil {
 		return ErrAuth
 	}
@@ -341,8 +345,8 @@ func Open(dst, sealed, key, aad []byte) ([]byte, error) {
 	if len(sealed) < headerSize || string(sealed[:4]) != magic || binary.BigEndian.Uint32(sealed[4:8]) != ChunkSize {
 		return nil, fmt.Errorf("%w: not a sealed object (bad header)", ErrAuth)
 	}
-	ad := append(append(make([]byte, 0, headerSize+len(aad)), sealed[:headerSize]...), aad...)
-	header := (*[headerSize]byte)(ad)
+	buf := append(append(make([]byte, nonceSize, nonceSize+headerSize+len(aad)), sealed[:headerSize]...), aad...) // a nonce, the header, aad
+	nb, header, ad := (*[nonceSize]byte)(buf), (*[headerSize]byte)(buf[nonceSize:]), buf[nonceSize:]
 	rest := sealed[headerSize:]
 	out := dst
 	if free := cap(dst) - len(dst); free < len(rest) {
@@ -356,7 +360,7 @@ func Open(dst, sealed, key, aad []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: truncated", ErrAuth)
 		}
 		before := len(out)
-		out, err = aead.Open(out, nonce(header, seq, final), rest[:n], ad)
+		out, err = aead.Open(out, nonce(nb, header, seq, final), rest[:n], ad)
 		if err != nil || final && len(out) == before && seq > 0 {
 			clear(out[len(dst):cap(out)])
 			return nil, ErrAuth

@@ -69,16 +69,21 @@ func (k *KMS) seal(key *Key, plaintext []byte, ec map[string]string) ([]byte, er
 
 var errInvalidCiphertext = &Error{Code: "InvalidCiphertextException"} // KMS gives no message
 
-// parseBlob returns the key ARN a blob names, or an InvalidCiphertextException.
-func parseBlob(blob []byte) (arn string, err error) {
+// blobKey returns the key a blob names, or an InvalidCiphertextException when the blob is
+// malformed or names no key of this KMS.
+func (k *KMS) blobKey(blob []byte) (*Key, error) {
 	if len(blob) < 7 || string(blob[:4]) != blobMagic || blob[4] != blobVersion {
-		return "", errInvalidCiphertext
+		return nil, errInvalidCiphertext
 	}
 	n := int(binary.BigEndian.Uint16(blob[5:7]))
 	if len(blob) < 7+n+16+12+16 {
-		return "", errInvalidCiphertext
+		return nil, errInvalidCiphertext
 	}
-	return string(blob[7 : 7+n]), nil
+	key := k.byARN[string(blob[7:7+n])]
+	if key == nil {
+		return nil, errInvalidCiphertext
+	}
+	return key, nil
 }
 
 // open decrypts a blob with the key and context; any mismatch is InvalidCiphertextException.
@@ -180,13 +185,9 @@ func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) 
 		p := Params{KeyID: keyRef, EncryptionAlgorithm: "SYMMETRIC_DEFAULT", EncryptionContext: ec}
 		k.emit(Event{Call: c, Name: "Decrypt", KeyARN: keyARN, Parameters: p, Err: err, ReadOnly: true})
 	}()
-	arn, err := parseBlob(blob)
+	key, err := k.blobKey(blob)
 	if err != nil {
 		return nil, "", err
-	}
-	key, err := k.lookup(arn)
-	if err != nil {
-		return nil, "", errInvalidCiphertext
 	}
 	if keyRef != "" {
 		named, err := k.lookup(keyRef)
@@ -216,13 +217,9 @@ func (k *KMS) ReEncrypt(c Call, blob []byte, srcEC map[string]string, destRef st
 		k.emit(Event{Call: c, Name: "ReEncrypt", KeyARN: destARN, Parameters: Params{DestinationKeyID: destRef,
 			SourceEncryptionContext: srcEC, DestinationEncryptionContext: destEC}, Err: err, ReadOnly: true})
 	}()
-	arn, err := parseBlob(blob)
+	src, err := k.blobKey(blob)
 	if err != nil {
 		return nil, "", "", err
-	}
-	src, err := k.lookup(arn)
-	if err != nil {
-		return nil, "", "", errInvalidCiphertext
 	}
 	srcARN = src.ARN
 	dest, err := k.lookup(destRef)

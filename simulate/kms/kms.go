@@ -83,6 +83,7 @@ type KMS struct {
 	// OnCall, when set, is told of every API call as it completes (for CloudTrail).
 	OnCall  func(Event)
 	keys    map[string]*Key
+	byARN   map[string]*Key
 	aliases map[string]string // alias/name → key id
 	order   []string
 	req     policy.Request // authorize's, reused
@@ -135,7 +136,7 @@ func (k *KMS) emit(ev Event) {
 
 // New makes an empty KMS for an account and Region.
 func New(account, region string, ids Identities, rand io.Reader, now func() time.Time) *KMS {
-	return &KMS{Region: region, Account: account, Identities: ids, Rand: rand, Now: now, keys: map[string]*Key{}, aliases: map[string]string{}}
+	return &KMS{Region: region, Account: account, Identities: ids, Rand: rand, Now: now, keys: map[string]*Key{}, byARN: map[string]*Key{}, aliases: map[string]string{}}
 }
 
 // CreateKey makes a key with the policy (a key policy is required; AWS would apply its default
@@ -164,6 +165,7 @@ func (k *KMS) CreateKey(id string, p *policy.Policy, description string) (*Key, 
 		return nil, err
 	}
 	k.keys[id] = key
+	k.byARN[key.ARN] = key
 	k.order = append(k.order, id)
 	return key, nil
 }
