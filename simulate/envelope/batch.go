@@ -50,60 +50,49 @@ func (w *Writer) sealBatch(chunks [][]byte) error {
 			return err
 		}
 	}
-	var outs [][]byte
+	var buf []byte
 	if w.async != nil {
-		outs = <-w.async.free
+		buf = <-w.async.free
 	} else {
-		if w.outs == nil {
-			w.outs = newOuts()
+		if w.batch == nil {
+			w.batch = newBatch()
 		}
-		outs = w.outs
+		buf = w.batch
 	}
-	eachParallel(len(chunks), func(i int) {
-		outs[i] = w.aead.Seal(outs[i][:0], nonce(new([nonceSize]byte), &w.header, w.seq+uint32(i), false), chunks[i], w.ad)
+	eachParallel(len(chunks), func(i int) { // in place: frame i at i*frameSize, all frames full
+		w.aead.Seal(buf[i*frameSize:i*frameSize], nonce(new([nonceSize]byte), &w.header, w.seq+uint32(i), false), chunks[i], w.ad)
 	})
 	w.seq += uint32(len(chunks))
 	if w.async != nil {
-		w.async.jobs <- outs[:len(chunks)]
+		w.async.jobs <- buf[:len(chunks)*frameSize]
 		return nil
 	}
-	for _, out := range outs[:len(chunks)] {
-		if _, err := w.dst.Write(out); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := w.dst.Write(buf[:len(chunks)*frameSize])
+	return err
 }
 
-func newOuts() [][]byte {
-	outs := make([][]byte, batchChunks)
-	for i := range outs {
-		outs[i] = make([]byte, 0, frameSize)
-	}
-	return outs
-}
+// newBatch makes the buffer a batch's frames are sealed into: one write for the batch.
+func newBatch() []byte { return make([]byte, batchChunks*frameSize) }
 
 // asyncWriter writes sealed batches on its own goroutine while the next batch is sealed.
 type asyncWriter struct {
-	jobs chan [][]byte // sealed batches, in order
-	free chan [][]byte // output buffers to seal into
+	jobs chan []byte // sealed batches, in order
+	free chan []byte // buffers to seal into
 	done chan struct{}
 	err  error // the first write error; read after done
 }
 
 func (w *Writer) startAsync() {
-	a := &asyncWriter{jobs: make(chan [][]byte, 1), free: make(chan [][]byte, 2), done: make(chan struct{})}
-	a.free <- newOuts()
-	a.free <- newOuts()
+	a := &asyncWriter{jobs: make(chan []byte, 1), free: make(chan []byte, 2), done: make(chan struct{})}
+	a.free <- newBatch()
+	a.free <- newBatch()
 	go func() {
 		defer close(a.done)
-		for outs := range a.jobs {
-			for _, o := range outs {
-				if a.err == nil {
-					_, a.err = w.dst.Write(o)
-				}
+		for buf := range a.jobs {
+			if a.err == nil {
+				_, a.err = w.dst.Write(buf)
 			}
-			a.free <- outs[:cap(outs)]
+			a.free <- buf[:cap(buf)]
 		}
 	}()
 	w.async = a

@@ -47,7 +47,7 @@ type Writer struct {
 	ad        []byte // header + aad
 	buf       []byte // pending plaintext, up to ChunkSize
 	out       []byte
-	outs      [][]byte     // sealed chunks of a batch (batch.go)
+	batch     []byte       // sealed frames of a batch (batch.go)
 	headerOut bool         // the header was written
 	async     *asyncWriter // while ReadFrom runs
 	seq       uint32

@@ -44,7 +44,14 @@ func (s *spill) Write(p []byte) (int, error) {
 		s.n, s.blocks, s.memLen = s.memLen, nil, 0
 	}
 	if s.f != nil {
-		n, err := s.fw.Write(p)
+		w := io.Writer(s.fw)
+		if len(p) >= directWrite { // a batch of chunks: no copy through the buffer
+			if err := s.fw.Flush(); err != nil {
+				return 0, err
+			}
+			w = s.f
+		}
+		n, err := w.Write(p)
 		s.n += int64(n)
 		return n, err
 	}
@@ -88,6 +95,9 @@ func (s *S3) block(size int) []byte {
 	}
 	return make([]byte, 0, size)
 }
+
+// directWrite is the write size from which a spilled object's file is written directly.
+const directWrite = 256 << 10
 
 // spillFile opens a recycled file for overwriting, or creates one.
 func (s *S3) spillFile() (*os.File, error) {
