@@ -277,23 +277,24 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// WriteTo writes the authenticated plaintext to w: what Read already opened, then the rest a
-// batch of chunks at a time, opened on all cores.
+// WriteTo writes the authenticated plaintext to w, chunk by chunk (OpenAt opens a stored
+// object on all cores).
 func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	var total int64
-	if r.pos < len(r.plain) {
-		n, err := w.Write(r.plain[r.pos:])
-		total += int64(n)
-		r.pos += n
-		if err != nil {
-			return total, err
+	for {
+		if r.pos < len(r.plain) {
+			n, err := w.Write(r.plain[r.pos:])
+			total += int64(n)
+			r.pos += n
+			if err != nil {
+				return total, err
+			}
 		}
+		if r.err != nil || r.done {
+			return total, r.err
+		}
+		r.err = r.next()
 	}
-	if r.err != nil || r.done {
-		return total, r.err
-	}
-	n, err := r.writeToBatches(w)
-	return total + n, err
 }
 
 // next reads and opens one chunk; it is the final one when no byte follows it.

@@ -6,7 +6,9 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"testing"
 )
 
@@ -265,5 +267,108 @@ func TestSealMatchesWriter(t *testing.T) {
 	}
 	if _, err := Seal(nil, nil, key[:16], rand.Reader, nil); err == nil {
 		t.Error("a 16-byte key was accepted")
+	}
+}
+
+// VerifyAt and OpenAt open a stored object by positional reads on all cores: the same
+// plaintext as Open at every size around chunk and batch boundaries.
+func TestOpenAt(t *testing.T) {
+	aad := []byte("arn:aws:s3:::b/k")
+	for _, n := range []int{0, 1, ChunkSize - 1, ChunkSize, ChunkSize + 1, batchChunks * ChunkSize, (batchChunks+3)*ChunkSize + 100} {
+		pt := make([]byte, n)
+		rand.Read(pt)
+		sealed := seal(t, pt, aad)
+		for name, src := range sources(t, sealed) {
+			if err := VerifyAt(src, int64(len(sealed)), key, aad); err != nil {
+				t.Fatalf("%d bytes, %s: VerifyAt: %v", n, name, err)
+			}
+			var out bytes.Buffer
+			if m, err := OpenAt(src, int64(len(sealed)), key, aad, &out); err != nil || m != int64(n) || !bytes.Equal(out.Bytes(), pt) {
+				t.Fatalf("%d bytes, %s: OpenAt: %d, %v", n, name, m, err)
+			}
+		}
+	}
+}
+
+// sources holds b both ways VerifyAt and OpenAt read: through ReadAt, and as a file (mapped
+// where the platform maps files).
+func sources(t *testing.T, b []byte) map[string]io.ReaderAt {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "sealed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if _, err := f.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]io.ReaderAt{"ReadAt": bytes.NewReader(b), "file": f}
+}
+
+// Every tampering the envelope detects, VerifyAt detects, and OpenAt stops before the
+// batch holding the bad chunk.
+func TestOpenAtTampering(t *testing.T) {
+	aad := []byte("arn:aws:s3:::b/k")
+	pt := make([]byte, (batchChunks+3)*ChunkSize+100)
+	rand.Read(pt)
+	sealed := seal(t, pt, aad)
+	check := func(what string, b, k, a []byte, maxOut int) {
+		t.Helper()
+		for name, src := range sources(t, b) {
+			if err := VerifyAt(src, int64(len(b)), k, a); !errors.Is(err, ErrAuth) {
+				t.Errorf("%s, %s: VerifyAt: %v", what, name, err)
+			}
+			n, err := OpenAt(src, int64(len(b)), k, a, io.Discard)
+			if !errors.Is(err, ErrAuth) || n > int64(maxOut) {
+				t.Errorf("%s, %s: OpenAt: %d bytes out, %v", what, name, n, err)
+			}
+		}
+	}
+	for _, chunk := range []int{0, 5, batchChunks - 1, batchChunks, batchChunks + 3} {
+		bad := bytes.Clone(sealed)
+		bad[headerSize+chunk*frameSize+7] ^= 1
+		check(fmt.Sprintf("flip in chunk %d", chunk), bad, key, aad, chunk*ChunkSize)
+	}
+	swapped := bytes.Clone(sealed)
+	copy(swapped[headerSize:], sealed[headerSize+frameSize:headerSize+2*frameSize])
+	copy(swapped[headerSize+frameSize:], sealed[headerSize:headerSize+frameSize])
+	check("chunks 0 and 1 swapped", swapped, key, aad, 0)
+	for _, cut := range []int{1, tagSize, frameSize, frameSize + 1, len(sealed) - headerSize, len(sealed) - 3} {
+		check(fmt.Sprintf("cut %d bytes", cut), sealed[:len(sealed)-cut], key, aad, len(pt))
+	}
+	check("one byte appended", append(bytes.Clone(sealed), 0), key, aad, len(pt))
+	check("a frame appended", append(bytes.Clone(sealed), sealed[headerSize:headerSize+frameSize]...), key, aad, len(pt))
+	check("other associated data", sealed, key, []byte("arn:aws:s3:::b/other"), 0)
+	check("other key", sealed, bytes.Repeat([]byte{8}, 32), aad, 0)
+	header := bytes.Clone(sealed)
+	header[2] ^= 1
+	check("bad magic", header, key, aad, 0)
+}
+
+// A stored object whose file shrinks while it is mapped fails with ErrAuth: no crash.
+func TestOpenAtFileShrinks(t *testing.T) {
+	pt := make([]byte, 3*ChunkSize)
+	sealed := seal(t, pt, nil)
+	f, err := os.CreateTemp(t.TempDir(), "sealed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Write(sealed)
+	o, err := newObjectAt(f, int64(len(sealed)), key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.close()
+	if o.mem == nil {
+		t.Skip("files are not mapped on this platform")
+	}
+	b := newChunkBufs()
+	if err := o.open(0, b); err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(0)
+	if err := o.open(2, b); !errors.Is(err, ErrAuth) {
+		t.Errorf("chunk of a truncated file: %v", err)
 	}
 }

@@ -143,14 +143,6 @@ func (s *spill) discard() {
 	}
 }
 
-// sealedReader reads an object's sealed bytes.
-func (obj *object) sealedReader() (io.ReadCloser, error) {
-	if obj.file == "" {
-		return io.NopCloser(bytes.NewReader(obj.sealed)), nil
-	}
-	return os.Open(obj.file)
-}
-
 // drop releases an object's storage when it is replaced: its spilled file is kept for reuse
 // (up to maxFreeSpills) or removed.
 func (s *S3) drop(obj *object) {
