@@ -124,8 +124,9 @@ func (w *Writer) writeChunks(p []byte) (int, error) {
 	return n, nil
 }
 
-// ReadFrom seals everything r yields, a batch of chunks at a time on all cores (io.Copy uses
-// it). The last chunk stays buffered for Close, which seals it as the final one.
+// ReadFrom seals everything r yields, a batch of chunks at a time on all cores, the next
+// batch read while this one is sealed (io.Copy uses it). The last chunk stays buffered for
+// Close, which seals it as the final one.
 func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 	if w.closed {
 		return 0, errors.New("envelope: write after Close")
@@ -133,10 +134,13 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
-	batch := make([]byte, batchChunks*ChunkSize+1) // one byte more: is there data after it?
-	defer clear(batch)
+	var in [2][]byte // one byte more than a batch: is there data after it?
+	for i := range in {
+		in[i] = make([]byte, batchChunks*ChunkSize+1)
+		defer clear(in[i])
+	}
 	w.startAsync()
-	total, err := w.readFrom(r, batch)
+	total, err := w.readFrom(r, in)
 	if werr := w.stopAsync(); err == nil && werr != nil {
 		err = werr
 	}
@@ -146,27 +150,48 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 	return total, err
 }
 
-func (w *Writer) readFrom(r io.Reader, batch []byte) (int64, error) {
-	have := copy(batch, w.buf)
+func (w *Writer) readFrom(r io.Reader, in [2][]byte) (int64, error) {
+	have := copy(in[0], w.buf)
 	clear(w.buf)
 	w.buf = w.buf[:0]
 	total := int64(0)
-	for {
-		n, err := io.ReadFull(r, batch[have:])
+	var sealing chan error // the batch being sealed while the next one is read
+	wait := func() error {
+		if sealing == nil {
+			return nil
+		}
+		err := <-sealing
+		sealing = nil
+		return err
+	}
+	defer wait()
+	for cur := 0; ; cur = 1 - cur {
+		n, err := io.ReadFull(r, in[cur][have:])
 		have += n
 		total += int64(n)
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !eof {
 			return total, err
 		}
-		used, serr := w.writeChunks(batch[:have])
-		if serr != nil {
-			return total, serr
+		if err := wait(); err != nil {
+			return total, err
 		}
-		// What is left (at most a chunk and a byte, or the tail at EOF) waits for more data.
-		have = copy(batch, batch[used:have])
+		// The full chunks that more data follows are sealed while the next batch is read;
+		// the rest (at most a chunk and a byte, or the tail at EOF) starts the next batch.
+		k := min((have-1)/ChunkSize, batchChunks) // 0 when have is 0: -1/ChunkSize truncates to 0
+		have = copy(in[1-cur], in[cur][k*ChunkSize:have])
+		if k > 0 {
+			sealing = make(chan error, 1)
+			go func(p []byte) {
+				_, err := w.writeChunks(p)
+				sealing <- err
+			}(in[cur][:k*ChunkSize+1]) // the byte after: writeChunks seals only chunks that data follows
+		}
 		if eof {
-			w.buf = append(w.buf, batch[:have]...)
+			if err := wait(); err != nil {
+				return total, err
+			}
+			w.buf = append(w.buf, in[1-cur][:have]...)
 			return total, nil
 		}
 	}
