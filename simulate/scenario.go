@@ -95,13 +95,21 @@ func loadScenario(file, dir string, read func(string) ([]byte, error)) (*Scenari
 	return &sc, nil
 }
 
+// path resolves a path the scenario gives: relative to its file, unless absolute.
+func (sc *Scenario) path(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(sc.dir, name)
+}
+
 // policyOf reads a policy given inline (a YAML mapping) or as a path relative to the file.
 func (sc *Scenario) policyOf(n *yaml.Node, kind policy.Kind, label string) (*policy.Policy, error) {
 	if n.Kind == 0 {
 		return nil, nil
 	}
 	if n.Kind == yaml.ScalarNode {
-		p := filepath.Join(sc.dir, n.Value)
+		p := sc.path(n.Value)
 		data, err := sc.read(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s: failed to read policy: %w", sc.file, n.Line, label, err)
@@ -184,7 +192,7 @@ func (sc *Scenario) Build(seed uint64) (*World, []Step, error) {
 			return nil, nil, fmt.Errorf("%s: buckets[%d]: %w", sc.file, i, err)
 		}
 	}
-	b := &stepBuilder{sc: sc, w: w, names: names, urls: map[string]string{}, grants: map[string]string{}, bodies: map[string][]byte{}, blobs: map[string]cipherText{}}
+	b := &stepBuilder{sc: sc, w: w, names: names, urls: map[string]string{}, grants: map[string]string{}, bodies: map[string]content{}, blobs: map[string]cipherText{}}
 	var steps []Step
 	for i := range sc.Steps {
 		st, err := b.step(i, &sc.Steps[i])
@@ -199,10 +207,10 @@ func (sc *Scenario) Build(seed uint64) (*World, []Step, error) {
 type stepBuilder struct {
 	sc     *Scenario
 	w      *World
-	names  map[string]string // actor name → ARN
-	urls   map[string]string // presigned URLs by name
-	grants map[string]string // grant ids by name
-	bodies map[string][]byte // bucket/key → what was put
+	names  map[string]string  // actor name → ARN
+	urls   map[string]string  // presigned URLs by name
+	grants map[string]string  // grant ids by name
+	bodies map[string]content // bucket/key → what was put
 	blobs  map[string]cipherText
 }
 
@@ -281,7 +289,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 		}
 	}
 	if args.Size < 0 || args.Size > MaxStepBody {
-		return Step{}, fmt.Errorf("%s: size %d: expected 0 to %d bytes (bodies are built in memory)", where, args.Size, MaxStepBody)
+		return Step{}, fmt.Errorf("%s: size %d: expected 0 to %d bytes", where, args.Size, MaxStepBody)
 	}
 	if args.PartSize < 0 {
 		return Step{}, fmt.Errorf("%s: part-size %d: expected a positive size", where, args.PartSize)
@@ -348,7 +356,7 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			case "multipart":
 				r, err = multipart(w.S3, signed, args.Bucket, args.Key, body, args.PartSize, opts)
 			default:
-				r, err = w.S3.PutObject(signed, args.Bucket, args.Key, bytes.NewReader(body), opts)
+				r, err = w.S3.PutObject(signed, args.Bucket, args.Key, body.reader(0, body.size()), opts)
 			}
 			if err != nil {
 				return "", err
@@ -359,9 +367,9 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 				if r.BucketKey {
 					bk = " (bucket key)"
 				}
-				return fmt.Sprintf("%d bytes, SSE %s with %s%s", len(body), r.SSE, r.KMSKeyID, bk), nil
+				return fmt.Sprintf("%d bytes, SSE %s with %s%s", body.size(), r.SSE, r.KMSKeyID, bk), nil
 			}
-			return fmt.Sprintf("%d bytes, SSE %s", len(body), r.SSE), nil
+			return fmt.Sprintf("%d bytes, SSE %s", body.size(), r.SSE), nil
 		}
 	case "get", "head":
 		st.Call = fmt.Sprintf("GetObject s3://%s", obj)
@@ -376,12 +384,12 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 				}
 				return fmt.Sprintf("%d bytes, SSE %s", r.Size, r.SSE), nil
 			}
-			var out bytes.Buffer
-			r, err := w.S3.GetObject(signed, args.Bucket, args.Key, &out)
+			out := b.checker(obj)
+			r, err := w.S3.GetObject(signed, args.Bucket, args.Key, out.writer())
 			if err != nil {
 				return "", err
 			}
-			return b.check(obj, out.Bytes(), r)
+			return b.check(out, r)
 		}
 	case "presign", "fetch":
 		switch args.Method {
@@ -429,8 +437,8 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 			if args.HTTP {
 				u = "http://" + strings.TrimPrefix(u, "https://")
 			}
-			var out bytes.Buffer
-			r, err := w.Fetch(args.Method, u, bytes.NewReader(body), &out)
+			out := b.checker(obj)
+			r, err := w.Fetch(args.Method, u, body.reader(0, body.size()), out.writer())
 			if err != nil {
 				return "", err
 			}
@@ -438,10 +446,10 @@ func (b *stepBuilder) step(i int, n *yaml.Node) (Step, error) {
 				if args.Bucket != "" {
 					b.bodies[obj] = body
 				}
-				r.Size = int64(len(body))
-				return b.check("", nil, r)
+				r.Size = body.size()
+				return b.check(nil, r)
 			}
-			return b.check(obj, out.Bytes(), r)
+			return b.check(out, r)
 		}
 		if strings.HasPrefix(args.URL, "$") {
 			st.Actor = "anyone with the URL"
@@ -485,9 +493,20 @@ func (b *stepBuilder) url(a stepArgs, id *Identity, where string) (string, error
 }
 
 // check compares a fetched object with what was put.
-func (b *stepBuilder) check(obj string, got []byte, r *s3.GetResult) (string, error) {
-	if want, ok := b.bodies[obj]; ok && !bytes.Equal(got, want) {
-		return "", fmt.Errorf("the object came back different from what was put")
+// checker compares what a get returns with what was put, when a step put it.
+func (b *stepBuilder) checker(obj string) *checker {
+	want, ok := b.bodies[obj]
+	if !ok {
+		return nil
+	}
+	return &checker{want: want}
+}
+
+func (b *stepBuilder) check(out *checker, r *s3.GetResult) (string, error) {
+	if out != nil {
+		if err := out.err(); err != nil {
+			return "", err
+		}
 	}
 	if r.KMSKeyID != "" {
 		return fmt.Sprintf("%d bytes, SSE %s with %s", r.Size, r.SSE, r.KMSKeyID), nil
@@ -496,7 +515,7 @@ func (b *stepBuilder) check(obj string, got []byte, r *s3.GetResult) (string, er
 }
 
 // multipart uploads body in parts of partSize bytes (default s3.MinPartSize).
-func multipart(s *s3.S3, r s3.Request, bucket, key string, body []byte, partSize int, o s3.PutOptions) (*s3.PutResult, error) {
+func multipart(s *s3.S3, r s3.Request, bucket, key string, body content, partSize int, o s3.PutOptions) (*s3.PutResult, error) {
 	if partSize <= 0 {
 		partSize = s3.MinPartSize
 	}
@@ -504,20 +523,20 @@ func multipart(s *s3.S3, r s3.Request, bucket, key string, body []byte, partSize
 	if err != nil {
 		return nil, err
 	}
-	for n := 1; len(body) > 0 || n == 1; n++ {
-		part := body[:min(partSize, len(body))]
-		body = body[len(part):]
-		if _, err := s.UploadPart(r, bucket, key, id, n, bytes.NewReader(part)); err != nil {
+	for n, off := 1, int64(0); off < body.size() || n == 1; n++ {
+		end := min(off+int64(partSize), body.size())
+		if _, err := s.UploadPart(r, bucket, key, id, n, body.reader(off, end)); err != nil {
 			return nil, err
 		}
+		off = end
 	}
 	return s.CompleteMultipartUpload(r, bucket, key, id)
 }
 
 // body is a put's or fetch's body: body:, or size: bytes of filler.
-func (a stepArgs) body() []byte {
+func (a stepArgs) body() content {
 	if a.Size > 0 {
-		return bytes.Repeat([]byte("keytrail "), a.Size/9+1)[:a.Size]
+		return content{filler: int64(a.Size)}
 	}
-	return []byte(a.Body)
+	return content{text: append([]byte{}, a.Body...)}
 }

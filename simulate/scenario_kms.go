@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -59,7 +58,7 @@ func (b *stepBuilder) kmsStep(st *Step, args stepArgs, p policy.Principal, where
 	case "put-key-policy":
 		var text []byte
 		if args.Policy.Kind == yaml.ScalarNode {
-			data, err := b.sc.read(filepath.Join(b.sc.dir, args.Policy.Value))
+			data, err := b.sc.read(b.sc.path(args.Policy.Value))
 			if err != nil {
 				return fmt.Errorf("%s: failed to read policy: %w", where, err)
 			}

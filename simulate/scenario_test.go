@@ -86,3 +86,25 @@ func FuzzScenario(f *testing.F) {
 		}
 	})
 }
+
+// A path a scenario gives is relative to its file, unless it is absolute.
+func TestScenarioPolicyPaths(t *testing.T) {
+	abs, err := filepath.Abs("../fixtures/policies/seed-key-policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "local.json"), []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`), 0o644)
+	text := "account: \"111122223333\"\nregion: us-east-1\nkeys:\n  - {id: k1, policy: " + abs + "}\n  - {id: k2, policy: local.json}\nsteps: [{advance: 1m}]\n"
+	file := filepath.Join(dir, "s.yaml")
+	os.WriteFile(file, []byte(text), 0o644)
+	sc, err := LoadScenarioFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _, err := sc.Build(1)
+	if err != nil {
+		t.Fatalf("absolute and relative policy paths: %v", err)
+	}
+	w.Close()
+}

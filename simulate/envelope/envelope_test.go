@@ -154,7 +154,7 @@ type onlyReader struct{ io.Reader }
 // onlyWriter hides a destination's ReadFrom, so io.Copy uses the Reader's WriteTo... or Read.
 type onlyWriter struct{ io.Writer }
 
-// TestBatchPaths: the batched, parallel paths (Writer.ReadFrom, a big Write, Reader.WriteTo)
+// TestBatchPaths: the batched, parallel sealing paths (Writer.ReadFrom, a big Write) and Reader.WriteTo
 // give byte for byte what chunk-at-a-time sealing gives, around batch boundaries.
 func TestBatchPaths(t *testing.T) {
 	aad := []byte("arn:aws:s3:::b/k")

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"bytes"
+	"os"
 	"testing"
 
 	"github.com/keytrail/keytrail/fixtures"
@@ -67,5 +68,55 @@ func TestCopyObject(t *testing.T) {
 	v2 := Request{Caller: principal(t, userK), HTTPS: true}
 	if _, err := s.CopyObject(v2, "kms-bogo-test", "a.txt", "kms-bogo-test", "f.txt", PutOptions{}); s3err(t, err).Message != requiresSigV4 {
 		t.Errorf("SigV2 copy: %v", err)
+	}
+}
+
+// A spilled source streams into its copy (onto itself too), a multipart source's parts become
+// one object, and a damaged source copies nothing.
+func TestCopyLargeObject(t *testing.T) {
+	s, _, _ := world(t)
+	s.SpillDir, s.SpillSize = t.TempDir(), 1<<20
+	defer s.Close()
+	signed := Request{Caller: principal(t, userK), SigV4: true, HTTPS: true}
+	body := bytes.Repeat([]byte("a large object "), 400_000) // 6 MB: spilled
+	kmsPut := PutOptions{SSE: SSEKMS, KMSKeyID: fixtures.SeedAlias}
+	if _, err := s.PutObject(signed, "kms-bogo-test", "big", bytes.NewReader(body), kmsPut); err != nil {
+		t.Fatal(err)
+	}
+	get := func(key string) []byte {
+		t.Helper()
+		var got bytes.Buffer
+		if _, err := s.GetObject(signed, "kms-bogo-test", key, &got); err != nil {
+			t.Fatalf("get %s: %v", key, err)
+		}
+		return got.Bytes()
+	}
+	for _, dst := range []string{"copy", "big"} {
+		if _, err := s.CopyObject(signed, "kms-bogo-test", "big", "kms-bogo-test", dst, kmsPut); err != nil {
+			t.Fatalf("copy to %s: %v", dst, err)
+		}
+		if !bytes.Equal(get(dst), body) {
+			t.Errorf("copy to %s: different bytes", dst)
+		}
+	}
+	parts := [][]byte{bytes.Repeat([]byte("p1 "), MinPartSize/3+1), []byte("the end")}
+	if _, err := uploadParts(t, s, signed, "parts", kmsPut, []int{1, 2}, parts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CopyObject(signed, "kms-bogo-test", "parts", "kms-bogo-test", "joined", PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if obj := s.buckets["kms-bogo-test"].objects["joined"]; obj.parts != nil || !bytes.Equal(get("joined"), append(bytes.Clone(parts[0]), parts[1]...)) {
+		t.Errorf("the copy of a multipart object is not its parts joined")
+	}
+	file := s.buckets["kms-bogo-test"].objects["copy"].data.file
+	data, _ := os.ReadFile(file)
+	data[len(data)/2] ^= 1
+	os.WriteFile(file, data, 0o600)
+	if _, err := s.CopyObject(signed, "kms-bogo-test", "copy", "kms-bogo-test", "bad", kmsPut); s3err(t, err).Code != "InternalError" {
+		t.Errorf("damaged source: %v", err)
+	}
+	if _, err := s.HeadObject(signed, "kms-bogo-test", "bad"); s3err(t, err).Code != "NoSuchKey" {
+		t.Errorf("a failed copy left an object: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package s3
 
 import (
-	"bytes"
 	"encoding/hex"
 	"io"
 	"sort"
@@ -20,7 +19,7 @@ type upload struct {
 	bucket, key string
 	obj         *object
 	opts        PutOptions // CreateMultipartUpload's headers
-	parts       map[int][]byte
+	parts       map[int]stored
 	sizes       map[int]int64
 }
 
@@ -51,7 +50,7 @@ func (s *S3) CreateMultipartUpload(r Request, bucket, key string, o PutOptions) 
 	raw := make([]byte, 24)
 	io.ReadFull(s.Rand, raw)
 	id = hex.EncodeToString(raw)
-	s.uploads[id] = &upload{bucket: bucket, key: key, obj: obj, opts: o, parts: map[int][]byte{}, sizes: map[int]int64{}}
+	s.uploads[id] = &upload{bucket: bucket, key: key, obj: obj, opts: o, parts: map[int]stored{}, sizes: map[int]int64{}}
 	return id, obj.result(), nil
 }
 
@@ -83,12 +82,13 @@ func (s *S3) UploadPart(r Request, bucket, key, id string, n int, body io.Reader
 		return nil, err
 	}
 	defer clear(dataKey)
-	var buf bytes.Buffer
-	size, err := s.sealTo(&buf, dataKey, partAAD(b, key, n), body)
+	size, sealed, err := s.sealStored(dataKey, partAAD(b, key, n), body)
 	if err != nil {
 		return nil, err
 	}
-	sealed := buf.Bytes()
+	if old, ok := u.parts[n]; ok { // uploaded again: the new part replaces it
+		s.release(&old)
+	}
 	u.parts[n], u.sizes[n] = sealed, size
 	ev.BytesIn = size
 	return u.obj.result(), nil

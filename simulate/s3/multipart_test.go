@@ -2,6 +2,7 @@ package s3
 
 import (
 	"bytes"
+	"os"
 	"slices"
 	"testing"
 
@@ -98,5 +99,46 @@ func TestMultipartUpload(t *testing.T) {
 	}
 	if _, err := s.CompleteMultipartUpload(signed, "kms-bogo-test", "z.bin", id); s3err(t, err).Code != "NoSuchUpload" {
 		t.Errorf("completed twice: %v", err)
+	}
+}
+
+// Parts above the spill size live in files: the object streams back through them, a damaged
+// last part fails the whole GET before any plaintext goes out, and Close removes them all,
+// those of an upload never completed included.
+func TestMultipartSpilledParts(t *testing.T) {
+	s, _, _ := world(t)
+	s.SpillDir, s.SpillSize = t.TempDir(), 1<<20
+	signed := Request{Caller: principal(t, userK), SigV4: true, HTTPS: true}
+	one, two := bytes.Repeat([]byte("part one "), MinPartSize/9+1), bytes.Repeat([]byte("part two "), 300_000)
+	if _, err := uploadParts(t, s, signed, "big.bin", PutOptions{SSE: SSEKMS, KMSKeyID: fixtures.SeedAlias}, []int{1, 2}, [][]byte{one, two}); err != nil {
+		t.Fatal(err)
+	}
+	obj := s.buckets["kms-bogo-test"].objects["big.bin"]
+	if len(obj.parts) != 2 || obj.parts[0].file == "" || obj.parts[1].file == "" {
+		t.Fatalf("parts not spilled: %+v", obj.parts)
+	}
+	var got bytes.Buffer
+	if _, err := s.GetObject(signed, "kms-bogo-test", "big.bin", &got); err != nil || !bytes.Equal(got.Bytes(), append(bytes.Clone(one), two...)) {
+		t.Fatalf("get: %v", err)
+	}
+	data, _ := os.ReadFile(obj.parts[1].file)
+	data[len(data)-100] ^= 1
+	os.WriteFile(obj.parts[1].file, data, 0o600)
+	got.Reset()
+	if _, err := s.GetObject(signed, "kms-bogo-test", "big.bin", &got); s3err(t, err).Code != "InternalError" || got.Len() != 0 {
+		t.Errorf("damaged last part: %v, %d bytes out", err, got.Len())
+	}
+	id, _, err := s.CreateMultipartUpload(signed, "kms-bogo-test", "left.bin", PutOptions{SSE: SSEKMS, KMSKeyID: fixtures.SeedAlias})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a part uploaded again replaces the first
+		if _, err := s.UploadPart(signed, "kms-bogo-test", "left.bin", id, 1, bytes.NewReader(one)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	if left, _ := os.ReadDir(s.SpillDir); len(left) != 0 {
+		t.Errorf("Close left %d files", len(left))
 	}
 }

@@ -6,12 +6,9 @@
 package s3
 
 import (
-	"bytes"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
@@ -44,9 +41,8 @@ type Bucket struct {
 func (b *Bucket) ARN() string { return "arn:aws:s3:::" + b.Name }
 
 type object struct {
-	sealed    []byte
-	file      string   // or, above the spill size, the temporary file holding it
-	parts     [][]byte // a multipart upload's parts, each sealed on its own (sealed is then nil)
+	data      stored   // the sealed object
+	parts     []stored // or a multipart upload's parts, each sealed on its own
 	partNums  []int    // their part numbers, which their sealing binds
 	blob      []byte   // the data key (or, with a bucket key, the bucket key) encrypted by KMS
 	bucketKey bool
@@ -326,14 +322,7 @@ func (s *S3) store(r Request, bucket, key string, body io.Reader, o PutOptions) 
 	if lr, ok := body.(interface{ Len() int }); ok && lr.Len() <= maxScratch && envelope.SealedSize(int64(lr.Len())) <= limit {
 		n, err = s.sealInMemory(obj, dataKey, aad, body, lr.Len())
 	} else {
-		sp := &spill{s3: s, limit: limit}
-		n, err = s.sealTo(sp, dataKey, aad, body)
-		if err == nil {
-			err = sp.finish(obj)
-		}
-		if err != nil {
-			sp.discard()
-		}
+		n, obj.data, err = s.sealStored(dataKey, aad, body)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -350,6 +339,24 @@ func objectAAD(buf []byte, b *Bucket, key string) []byte {
 	buf = append(buf, b.Name...)
 	buf = append(buf, '/')
 	return append(buf, key...)
+}
+
+// sealStored seals body into memory, or past the spill size into a temporary file.
+func (s *S3) sealStored(dataKey, aad []byte, body io.Reader) (int64, stored, error) {
+	sp := &spill{s3: s, limit: s.SpillSize}
+	if sp.limit <= 0 {
+		sp.limit = DefaultSpillSize
+	}
+	n, err := s.sealTo(sp, dataKey, aad, body)
+	var st stored
+	if err == nil {
+		st, err = sp.finish()
+	}
+	if err != nil {
+		sp.discard()
+		return 0, stored{}, err
+	}
+	return n, st, nil
 }
 
 // sealTo encrypts body with the envelope under dataKey, bound to aad, onto dst.
@@ -380,140 +387,10 @@ func (s *S3) sealInMemory(obj *object, dataKey, aad []byte, body io.Reader, size
 	if err != nil {
 		return 0, err
 	}
-	obj.sealed = sealed
+	obj.data = stored{mem: sealed}
 	return int64(size), nil
 }
 
 func (obj *object) result() *PutResult {
 	return &PutResult{SSE: obj.sse, KMSKeyID: obj.keyARN, BucketKey: obj.bucketKey}
-}
-
-// GetResult describes a fetched object.
-type GetResult struct {
-	SSE      string
-	KMSKeyID string
-	Size     int64
-}
-
-// GetObject writes an object's plaintext to w. For SSE-KMS objects S3 calls KMS Decrypt as the
-// caller; SigV2 and anonymous requests get S3's InvalidArgument.
-func (s *S3) GetObject(r Request, bucket, key string, w io.Writer) (res *GetResult, err error) {
-	defer func() {
-		ev := Event{Request: r, Name: "GetObject", Bucket: bucket, Key: key, Err: err}
-		if res != nil {
-			ev.BytesOut = res.Size
-		}
-		s.emit(ev)
-	}()
-	b, obj, err := s.find(r, bucket, key, "s3:GetObject")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.openTo(r, b, key, obj, w); err != nil {
-		return nil, err
-	}
-	return &GetResult{SSE: obj.sse, KMSKeyID: obj.keyARN, Size: obj.size}, nil
-}
-
-// open decrypts an object for r and returns its plaintext, which the caller clears.
-func (s *S3) open(r Request, b *Bucket, key string, obj *object) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(int(obj.size))
-	if _, err := s.openTo(r, b, key, obj, &buf); err != nil {
-		clear(buf.Bytes())
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// internalError is what S3 answers when a stored object fails to authenticate.
-func internalError() error {
-	return &Error{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again."}
-}
-
-// openTo decrypts an object for r (KMS Decrypt as the caller for SSE-KMS) onto w. The whole
-// object authenticates before any of it is written: in memory, or for a spilled object in a
-// first pass over its file, so a large object streams through in constant memory.
-func (s *S3) openTo(r Request, b *Bucket, key string, obj *object, w io.Writer) (int64, error) {
-	if obj.sse == SSEKMS && !r.SigV4 {
-		return 0, &Error{Status: 400, Code: "InvalidArgument", Message: requiresSigV4}
-	}
-	if obj.sse == SSEKMS && !r.HTTPS {
-		return 0, &Error{Status: 400, Code: "InvalidArgument", Message: requiresTLS}
-	}
-	dataKey, err := s.objectDataKey(r, b, key, obj)
-	if err != nil {
-		return 0, err
-	}
-	defer clear(dataKey)
-	var aadBuf [256]byte
-	aad := objectAAD(aadBuf[:0], b, key)
-	switch {
-	case obj.parts != nil:
-		plain := make([]byte, 0, obj.size)
-		defer func() { clear(plain) }()
-		for i, part := range obj.parts {
-			if plain, err = envelope.Open(plain, part, dataKey, partAAD(b, key, obj.partNums[i])); err != nil {
-				return 0, internalError()
-			}
-		}
-		n, err := w.Write(plain)
-		return int64(n), err
-	case obj.file == "":
-		plain, err := envelope.Open(s.plain[:0], obj.sealed, dataKey, aad)
-		if err != nil {
-			return 0, internalError()
-		}
-		defer func() {
-			clear(plain)
-			if cap(plain) <= maxScratch {
-				s.plain = plain[:0]
-			}
-		}()
-		n, err := w.Write(plain)
-		return int64(n), err
-	}
-	f, err := os.Open(obj.file)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	// Two passes over the file, each reading and opening chunks on all cores: authenticate it
-	// all, then decrypt it out.
-	if err := envelope.VerifyAt(f, st.Size(), dataKey, aad); err != nil {
-		return 0, internalError()
-	}
-	n, err := envelope.OpenAt(f, st.Size(), dataKey, aad, w)
-	if errors.Is(err, envelope.ErrAuth) {
-		return n, internalError()
-	}
-	return n, err
-}
-
-// HeadObject returns an object's metadata (no KMS call).
-func (s *S3) HeadObject(r Request, bucket, key string) (*GetResult, error) {
-	_, obj, err := s.find(r, bucket, key, "s3:GetObject")
-	if err != nil {
-		return nil, err
-	}
-	return &GetResult{SSE: obj.sse, KMSKeyID: obj.keyARN, Size: obj.size}, nil
-}
-
-func (s *S3) find(r Request, bucket, key, action string) (*Bucket, *object, error) {
-	b, err := s.bucket(bucket)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.authorize(r, action, b, key); err != nil {
-		return nil, nil, err
-	}
-	obj := b.objects[key]
-	if obj == nil {
-		return nil, nil, &Error{Status: 404, Code: "NoSuchKey", Message: "The specified key does not exist."}
-	}
-	return b, obj, nil
 }

@@ -112,27 +112,24 @@ func (s *S3) spillFile() (*os.File, error) {
 	return os.CreateTemp(s.SpillDir, "keytrail-object-*")
 }
 
-// finish stores the result in obj: the bytes, or the file's path.
-func (s *spill) finish(obj *object) error {
+// finish returns what was collected: the bytes, or the file.
+func (s *spill) finish() (stored, error) {
 	if s.f == nil {
 		switch len(s.blocks) {
 		case 0:
-			obj.sealed = []byte{}
+			return stored{mem: []byte{}}, nil
 		case 1:
-			obj.sealed = s.blocks[0]
-		default:
-			obj.sealed = bytes.Join(s.blocks, nil)
+			return stored{mem: s.blocks[0]}, nil
 		}
-		return nil
+		return stored{mem: bytes.Join(s.blocks, nil)}, nil
 	}
-	obj.file = s.f.Name()
 	if err := s.fw.Flush(); err != nil {
-		return err
+		return stored{}, err
 	}
 	if err := s.f.Truncate(s.n); err != nil { // a recycled file may be longer
-		return err
+		return stored{}, err
 	}
-	return s.f.Close()
+	return stored{file: s.f.Name()}, s.f.Close()
 }
 
 // discard removes a spilled file after a failed write.
@@ -141,41 +138,4 @@ func (s *spill) discard() {
 		s.f.Close()
 		os.Remove(s.f.Name())
 	}
-}
-
-// drop releases an object's storage when it is replaced: its spilled file is kept for reuse
-// (up to maxFreeSpills) or removed.
-func (s *S3) drop(obj *object) {
-	if obj == nil {
-		return
-	}
-	if b := obj.sealed; cap(b) > 0 && cap(b) <= maxScratch && len(s.sealed) < maxFreeBlocks {
-		s.sealed = append(s.sealed, b[:0]) // ciphertext: nothing to zero
-		obj.sealed = nil
-	}
-	if obj.file == "" {
-		return
-	}
-	if len(s.free) < maxFreeSpills {
-		s.free = append(s.free, obj.file)
-	} else {
-		os.Remove(obj.file)
-	}
-	obj.file = ""
-}
-
-// Close removes the temporary files of spilled objects and those kept for reuse.
-func (s *S3) Close() error {
-	for _, b := range s.buckets {
-		for _, obj := range b.objects {
-			if obj.file != "" {
-				os.Remove(obj.file)
-			}
-		}
-	}
-	for _, f := range s.free {
-		os.Remove(f)
-	}
-	s.free = nil
-	return nil
 }

@@ -19,7 +19,7 @@ func TestSpilledObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	obj := s.buckets["kms-bogo-test"].objects["big"]
-	if obj.file == "" || obj.sealed != nil {
+	if obj.data.file == "" || obj.data.mem != nil {
 		t.Fatalf("a 3 MiB object with a 1 MiB spill size stayed in memory")
 	}
 	var got bytes.Buffer
@@ -27,16 +27,16 @@ func TestSpilledObjects(t *testing.T) {
 		t.Fatalf("get: %v", err)
 	}
 	// Flip a byte near the end: the get fails and writes nothing.
-	data, _ := os.ReadFile(obj.file)
+	data, _ := os.ReadFile(obj.data.file)
 	data[len(data)-40] ^= 1
-	os.WriteFile(obj.file, data, 0o600)
+	os.WriteFile(obj.data.file, data, 0o600)
 	got.Reset()
 	if _, err := s.GetObject(signed, "kms-bogo-test", "big", &got); s3err(t, err).Code != "InternalError" || got.Len() != 0 {
 		t.Errorf("tampered object: %v, %d bytes written", err, got.Len())
 	}
 	// Replacing the object frees its file (the new object is written first, so it cannot take
 	// it); the next spilled write reuses it, overwritten and cut to its own size.
-	old := obj.file
+	old := obj.data.file
 	oldSize := fileSize(t, old)
 	body2 := bytes.Repeat([]byte("smaller "), 2<<20/8)
 	for range 2 {
@@ -44,7 +44,7 @@ func TestSpilledObjects(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if f := s.buckets["kms-bogo-test"].objects["big"].file; f != old || fileSize(t, f) >= oldSize {
+	if f := s.buckets["kms-bogo-test"].objects["big"].data.file; f != old || fileSize(t, f) >= oldSize {
 		t.Errorf("the second replacement did not reuse and cut %s: %s", old, f)
 	}
 	got.Reset()
