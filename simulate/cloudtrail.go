@@ -176,17 +176,26 @@ func (r *Recorder) kms(ev kms.Event) {
 	b = append(b, r.identity(ev.Call.Caller, invokedBy)...)
 	b = r.appendHead(b, "kms.amazonaws.com", ev.Name, ip, agent, ev.Err)
 	b = append(b, `,"requestParameters":`...)
-	b = appendParams(b, &ev.Parameters)
+	if ev.NoParameters {
+		b = append(b, "null"...)
+	} else {
+		b = appendParams(b, &ev.Parameters)
+	}
 	b = append(b, `,"responseElements":`...)
 	if x := ev.Response; x == nil {
 		b = append(b, "null"...)
 	} else {
 		b = appendObject(b, "grantId", x.GrantID, "keyId", x.KeyID, "keyState", x.KeyState, "deletionDate", x.DeletionDate)
 	}
-	if ev.Err == nil && ev.ReadOnly && ev.KeyARN != "" {
+	switch {
+	case ev.Err == nil && ev.ReadOnly && ev.KeyARN != "":
 		b = append(b, `,"additionalEventData":{"keyMaterialId":"`...)
 		b = append(b, r.materialID(ev.KeyARN)...)
 		b = append(b, `"}`...)
+	case ev.GrantID != "":
+		b = append(b, `,"additionalEventData":{"grantId":`...)
+		b = appendString(b, ev.GrantID)
+		b = append(b, '}')
 	}
 	b = append(b, `,"requestID":`...)
 	b = r.appendUUID(b)

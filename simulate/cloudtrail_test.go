@@ -7,8 +7,10 @@ import (
 )
 
 // CreateGrant's record lists the grant's principals and constraints among its request
-// parameters and the new grant's id with the key's ARN as its response (TRAIL-FORMATS 4.8).
-func TestCreateGrantRecord(t *testing.T) {
+// parameters and the new grant's id with the key's ARN as its response (TRAIL-FORMATS 4.8);
+// RetireGrant's, as KMS's CloudTrail examples show, has no request parameters (a grant token is
+// a credential), the key as its response and the grant id in additionalEventData.
+func TestGrantRecords(t *testing.T) {
 	sc, err := LoadScenarioFile("../fixtures/scenarios/grants-and-lockout.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -19,26 +21,41 @@ func TestCreateGrantRecord(t *testing.T) {
 	}
 	rec := w.Record()
 	Run(w, steps)
-	var found int
+	var created, retired []string
 	for _, raw := range rec.Records {
 		var r struct {
 			EventName  string
 			ErrorCode  string
-			Parameters struct {
+			Parameters *struct {
 				KeyID, GranteePrincipal, RetiringPrincipal string
 				Constraints                                map[string]map[string]string
 				Operations                                 []string
 			} `json:"requestParameters"`
-			Response  *struct{ GrantID, KeyID string } `json:"responseElements"`
-			Resources []struct{ ARN string }
+			Response   *struct{ GrantID, KeyID string } `json:"responseElements"`
+			Additional struct{ GrantID string }         `json:"additionalEventData"`
+			Resources  []struct{ ARN string }
 		}
 		if err := json.Unmarshal(raw, &r); err != nil {
 			t.Fatalf("%v: %s", err, raw)
 		}
-		if r.EventName != "CreateGrant" || r.ErrorCode != "" {
+		if r.ErrorCode != "" {
 			continue
 		}
-		found++
+		if r.EventName == "RetireGrant" {
+			retired = append(retired, r.Additional.GrantID)
+			if r.Parameters != nil || r.Response == nil || len(r.Resources) != 1 || r.Response.KeyID != r.Resources[0].ARN {
+				t.Errorf("RetireGrant record: %s", raw)
+			}
+		}
+		if r.EventName != "CreateGrant" {
+			continue
+		}
+		if r.Response != nil {
+			created = append(created, r.Response.GrantID)
+		}
+		if len(created) > 1 {
+			continue
+		}
 		p := r.Parameters
 		if p.KeyID != "alias/myFirstKey" || p.GranteePrincipal != "arn:aws:iam::526262051452:role/app" ||
 			p.RetiringPrincipal != "arn:aws:iam::526262051452:role/ops" || len(p.Operations) != 1 || p.Operations[0] != "Decrypt" ||
@@ -50,7 +67,7 @@ func TestCreateGrantRecord(t *testing.T) {
 			t.Errorf("responseElements: %+v (resources %+v)", r.Response, r.Resources)
 		}
 	}
-	if found != 1 {
-		t.Errorf("%d successful CreateGrant records, want 1", found)
+	if len(created) != 2 || len(retired) != 2 || created[0] != retired[0] || created[1] != retired[1] {
+		t.Errorf("grants created %v, retired %v: want the two, in order", created, retired)
 	}
 }

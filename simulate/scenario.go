@@ -192,7 +192,7 @@ func (sc *Scenario) Build(seed uint64) (*World, []Step, error) {
 			return nil, nil, fmt.Errorf("%s: buckets[%d]: %w", sc.file, i, err)
 		}
 	}
-	b := &stepBuilder{sc: sc, w: w, names: names, urls: map[string]string{}, grants: map[string]string{}, bodies: map[string]content{}, blobs: map[string]cipherText{}}
+	b := &stepBuilder{sc: sc, w: w, names: names, urls: map[string]string{}, grants: map[string]grantNames{}, bodies: map[string]content{}, blobs: map[string]cipherText{}}
 	var steps []Step
 	for i := range sc.Steps {
 		st, err := b.step(i, &sc.Steps[i])
@@ -207,10 +207,10 @@ func (sc *Scenario) Build(seed uint64) (*World, []Step, error) {
 type stepBuilder struct {
 	sc     *Scenario
 	w      *World
-	names  map[string]string  // actor name → ARN
-	urls   map[string]string  // presigned URLs by name
-	grants map[string]string  // grant ids by name
-	bodies map[string]content // bucket/key → what was put
+	names  map[string]string     // actor name → ARN
+	urls   map[string]string     // presigned URLs by name
+	grants map[string]grantNames // grants by name
+	bodies map[string]content    // bucket/key → what was put
 	blobs  map[string]cipherText
 }
 
@@ -244,6 +244,7 @@ type stepArgs struct {
 	Subset     map[string]string `yaml:"encryption-context-subset"`
 	Equals     map[string]string `yaml:"encryption-context-equals"`
 	Grant      string            `yaml:"grant"`
+	GrantToken string            `yaml:"grant-token"` // retire-grant: the named grant's token
 	Policy     yaml.Node         `yaml:"policy"`
 	Bypass     bool              `yaml:"bypass-lockout-safety-check"`
 	// kms generate-data-key / encrypt / decrypt / re-encrypt

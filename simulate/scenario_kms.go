@@ -33,27 +33,41 @@ func (b *stepBuilder) kmsStep(st *Step, args stepArgs, p policy.Principal, where
 	case "create-grant":
 		st.Call += " --grantee-principal " + args.Grantee + " --operations " + strings.Join(args.Operations, " ")
 		st.Do = func(w *World) (string, error) {
-			id, _, err := w.KMS.CreateGrant(call, args.Key, kms.GrantRequest{Grantee: args.Grantee, RetiringPrincipal: args.Retiring,
+			id, token, err := w.KMS.CreateGrant(call, args.Key, kms.GrantRequest{Grantee: args.Grantee, RetiringPrincipal: args.Retiring,
 				Operations: args.Operations, Name: args.Name, EncryptionContextSubset: args.Subset, EncryptionContextEquals: args.Equals})
 			if err != nil {
 				return "", err
 			}
 			if args.Name != "" {
-				b.grants[args.Name] = id
+				b.grants[args.Name] = grantNames{id: id, token: token}
 			}
 			return "grant " + id[:16] + "...", nil
 		}
 	case "retire-grant", "revoke-grant":
-		st.Call += " --grant " + args.Grant
+		name, byToken := args.Grant, args.GrantToken != ""
+		switch {
+		case byToken && args.Call == "revoke-grant":
+			return fmt.Errorf("%s: revoke-grant takes grant: NAME (a grant token retires, it does not revoke)", where)
+		case byToken && args.Grant != "":
+			return fmt.Errorf("%s: retire-grant takes grant: NAME or grant-token: NAME, not both", where)
+		case byToken:
+			name = args.GrantToken
+			st.Call = "aws kms retire-grant --grant-token " + name
+		default:
+			st.Call += " --grant-id " + name
+		}
 		st.Do = func(w *World) (string, error) {
-			id, ok := b.grants[args.Grant]
+			g, ok := b.grants[name]
 			if !ok {
-				return "", fmt.Errorf("%s: no grant named %q (create-grant with name: first)", where, args.Grant)
+				return "", fmt.Errorf("%s: no grant named %q (create-grant with name: first)", where, name)
 			}
-			if args.Call == "retire-grant" {
-				return "the grant is retired", w.KMS.RetireGrant(call, args.Key, id)
+			switch {
+			case byToken:
+				return "the grant is retired", w.KMS.RetireGrant(call, "", "", g.token)
+			case args.Call == "retire-grant":
+				return "the grant is retired", w.KMS.RetireGrant(call, args.Key, g.id, "")
 			}
-			return "the grant is revoked", w.KMS.RevokeGrant(call, args.Key, id)
+			return "the grant is revoked", w.KMS.RevokeGrant(call, args.Key, g.id)
 		}
 	case "put-key-policy":
 		var text []byte
@@ -80,6 +94,9 @@ func (b *stepBuilder) kmsStep(st *Step, args stepArgs, p policy.Principal, where
 	}
 	return nil
 }
+
+// grantNames is what CreateGrant returned for a grant a step named.
+type grantNames struct{ id, token string }
 
 // cipherText is a ciphertext blob a step saved by name, with the plaintext behind it when the
 // scenario gave it (encrypt), to check decrypt against.

@@ -26,10 +26,12 @@ expects: ok or an error code). Steps:
                           $name or a URL, with method GET or PUT
   kms                     generate-data-key, encrypt, decrypt, re-encrypt (named ciphertexts,
                           encryption-context), disable-key, enable-key, schedule-key-deletion,
-                          cancel-key-deletion, create-grant, retire-grant, revoke-grant,
+                          cancel-key-deletion, create-grant (name: saves its id and token),
+                          retire-grant (grant: NAME with key, or grant-token: NAME), revoke-grant,
                           put-key-policy (with the lockout safety check)
   advance                 move the clock (61m, 24h)
-Paths in it are relative to the file; see fixtures/scenarios/.
+Paths in it are relative to the file unless absolute; see fixtures/scenarios/. A size: body
+(up to 1 GiB) is produced and checked as it streams: it costs no memory of its size.
 
 With no SCENARIO it replays the S3 SSE-KMS walkthrough of the seed key policy, end to end, on a simulated KMS and
 S3 with real envelope encryption and SigV4: user K puts eiffel.png into kms-bogo-test with

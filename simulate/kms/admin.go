@@ -74,12 +74,19 @@ func (k *KMS) CreateGrant(c Call, ref string, g GrantRequest) (id, token string,
 	grant.ID = hex.EncodeToString(b[:])
 	io.ReadFull(k.Rand, b[:])
 	token = "AQpAM2" + hex.EncodeToString(b[:])
+	if k.tokens == nil {
+		k.tokens = map[string]grantRef{}
+	}
+	k.tokens[token] = grantRef{keyID: key.ID, grantID: grant.ID}
 	if err := grant.Compile(); err != nil {
 		return "", "", err
 	}
 	key.Grants = append(key.Grants, grant)
 	return grant.ID, token, nil
 }
+
+// grantRef is the grant a token stands for.
+type grantRef struct{ keyID, grantID string }
 
 // ListGrants returns a key's grants (authorized as kms:ListGrants).
 func (k *KMS) ListGrants(c Call, ref string) ([]*policy.Grant, error) {
@@ -103,14 +110,31 @@ func (k *KMS) removeGrant(key *Key, id string) error {
 	return errorf("NotFoundException", "Grant ID %s not found", id)
 }
 
-// RetireGrant retires a grant: its retiring principal, a grantee holding RetireGrant, or an
-// IAM principal of the key's account with kms:RetireGrant may (the evaluator applies KMS's
-// rules: kms:RetireGrant is not effective in a key policy).
-func (k *KMS) RetireGrant(c Call, ref, grantID string) (err error) {
+// RetireGrant retires a grant, named by its grant token (CreateGrant's) or by the key and the
+// grant id: its retiring principal, a grantee holding RetireGrant, or an IAM principal of the
+// key's account with kms:RetireGrant may (the evaluator applies KMS's rules: kms:RetireGrant is
+// not effective in a key policy). CloudTrail logs no request parameters for it (a token is a
+// credential): the key answers in responseElements, the grant id in additionalEventData.
+func (k *KMS) RetireGrant(c Call, ref, grantID, token string) (err error) {
 	var arn string
 	defer func() {
-		k.emit(Event{Call: c, Name: "RetireGrant", KeyARN: arn, Parameters: Params{KeyID: ref, GrantID: grantID}, Err: err})
+		ev := Event{Call: c, Name: "RetireGrant", KeyARN: arn, NoParameters: true, GrantID: grantID, Err: err}
+		if err == nil {
+			ev.Response = &Response{KeyID: arn}
+		}
+		k.emit(ev)
 	}()
+	if token != "" {
+		t, ok := k.tokens[token]
+		if ok && ref != "" { // a key given with the token must be the token's (by any name)
+			named, err := k.lookup(ref)
+			ok = err == nil && named.ID == t.keyID
+		}
+		if !ok || grantID != "" && grantID != t.grantID {
+			return errorf("InvalidGrantTokenException", "The request was rejected because the specified grant token is not valid.")
+		}
+		ref, grantID = t.keyID, t.grantID
+	}
 	key, err := k.lookup(ref)
 	if err != nil {
 		return err

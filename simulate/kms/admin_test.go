@@ -40,11 +40,11 @@ func TestGrants(t *testing.T) {
 	if _, _, err := k.CreateGrant(call(t, "arn:aws:iam::526262051452:user/Bob"), key.ID, GrantRequest{Grantee: "arn:aws:iam::526262051452:user/Bob", Operations: []string{"Decrypt"}}); code(err) != "AccessDeniedException" {
 		t.Errorf("Bob CreateGrant: %v", err)
 	}
-	if err := k.RetireGrant(call(t, "arn:aws:iam::444455556666:user/Eve"), key.ID, id); code(err) != "AccessDeniedException" {
+	if err := k.RetireGrant(call(t, "arn:aws:iam::444455556666:user/Eve"), key.ID, id, ""); code(err) != "AccessDeniedException" {
 		t.Errorf("unrelated principal retiring: %v", err)
 	}
 	// The retiring principal (a session of role/ops) may retire it; then the grantee is back to nothing.
-	if err := k.RetireGrant(call(t, "arn:aws:sts::526262051452:assumed-role/ops/admin"), key.ID, id); err != nil {
+	if err := k.RetireGrant(call(t, "arn:aws:sts::526262051452:assumed-role/ops/admin"), key.ID, id, ""); err != nil {
 		t.Fatalf("retire: %v", err)
 	}
 	if _, _, err := k.Decrypt(call(t, app), blob, ec, ""); code(err) != "AccessDeniedException" {
@@ -72,5 +72,41 @@ func TestPutKeyPolicy(t *testing.T) {
 	}
 	if err := k.PutKeyPolicy(call(t, userK), key.ID, lockout, true); code(err) != "AccessDeniedException" {
 		t.Errorf("after the lockout: %v", err)
+	}
+}
+
+// RetireGrant names a grant by its token alone (KMS: "use a grant token, or both the grant ID
+// and a key identifier"); a token KMS never gave, or one that contradicts the key or grant id
+// given with it, is InvalidGrantTokenException.
+func TestRetireGrantByToken(t *testing.T) {
+	ops := "arn:aws:iam::526262051452:role/ops"
+	k, key := seedKMS(t, iam{})
+	var events []Event
+	k.OnCall = func(ev Event) { events = append(events, ev) }
+	id, token, err := k.CreateGrant(call(t, userK), key.ID, GrantRequest{Grantee: "arn:aws:iam::526262051452:role/app", RetiringPrincipal: ops, Operations: []string{"Decrypt"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	retirer := call(t, "arn:aws:sts::526262051452:assumed-role/ops/admin")
+	for _, bad := range []struct{ ref, id, token string }{{"", "", "AQpAM2nope"}, {"", "f00", token}, {"other-key", "", token}} {
+		if err := k.RetireGrant(retirer, bad.ref, bad.id, bad.token); code(err) != "InvalidGrantTokenException" {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if err := k.RetireGrant(call(t, "arn:aws:iam::444455556666:user/Eve"), "", "", token); code(err) != "AccessDeniedException" {
+		t.Errorf("a stranger with the token: %v", err)
+	}
+	events = nil
+	if err := k.RetireGrant(retirer, key.ARN, "", token); err != nil { // the key by another name
+		t.Fatalf("retire by token: %v", err)
+	}
+	if ev := events[0]; !ev.NoParameters || ev.GrantID != id || ev.Response == nil || ev.Response.KeyID != key.ARN || ev.KeyARN != key.ARN {
+		t.Errorf("event: %+v", ev)
+	}
+	if gs, _ := k.ListGrants(call(t, userK), key.ID); len(gs) != 0 {
+		t.Errorf("%d grants left", len(gs))
+	}
+	if err := k.RetireGrant(retirer, "", "", token); code(err) != "NotFoundException" {
+		t.Errorf("retiring twice: %v", err)
 	}
 }

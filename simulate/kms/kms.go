@@ -86,20 +86,24 @@ type KMS struct {
 	byARN   map[string]*Key
 	aliases map[string]string // alias/name → key id
 	order   []string
-	req     policy.Request // authorize's, reused
-	via     []string       // its last kms:ViaService value
-	ad      []byte         // scratch for blobs' associated data
+	tokens  map[string]grantRef // grant tokens CreateGrant gave
+	req     policy.Request      // authorize's, reused
+	via     []string            // its last kms:ViaService value
+	ad      []byte              // scratch for blobs' associated data
 }
 
 // Event is one completed KMS API call.
 type Event struct {
 	Call       Call
-	Name       string    // GenerateDataKey, Decrypt, Encrypt, DisableKey, ...
-	KeyARN     string    // the key, when the call resolved one
-	Parameters Params    // requestParameters, as CloudTrail logs them
-	Response   *Response // responseElements (nil for read-only calls)
-	Err        error
-	ReadOnly   bool
+	Name       string // GenerateDataKey, Decrypt, Encrypt, DisableKey, ...
+	KeyARN     string // the key, when the call resolved one
+	Parameters Params // requestParameters, as CloudTrail logs them
+	// NoParameters: CloudTrail logs requestParameters as null (RetireGrant).
+	NoParameters bool
+	GrantID      string    // additionalEventData.grantId (RetireGrant)
+	Response     *Response // responseElements (nil for read-only calls)
+	Err          error
+	ReadOnly     bool
 }
 
 // Params are a call's request parameters as CloudTrail logs them; zero fields were not sent.
