@@ -188,6 +188,12 @@ func (r *Recorder) kms(ev kms.Event) {
 		b = appendObject(b, "grantId", x.GrantID, "keyId", x.KeyID, "keyState", x.KeyState, "deletionDate", x.DeletionDate)
 	}
 	switch {
+	case ev.Err == nil && ev.SourceKeyARN != "" && ev.KeyARN != "": // ReEncrypt: both keys' material
+		b = append(b, `,"additionalEventData":{"destinationKeyMaterialId":"`...)
+		b = append(b, r.materialID(ev.KeyARN)...)
+		b = append(b, `","sourceKeyMaterialId":"`...)
+		b = append(b, r.materialID(ev.SourceKeyARN)...)
+		b = append(b, `"}`...)
 	case ev.Err == nil && ev.ReadOnly && ev.KeyARN != "":
 		b = append(b, `,"additionalEventData":{"keyMaterialId":"`...)
 		b = append(b, r.materialID(ev.KeyARN)...)
@@ -203,12 +209,22 @@ func (r *Recorder) kms(ev kms.Event) {
 	b = r.appendUUID(b)
 	b = append(b, `,"readOnly":`...)
 	b = strconv.AppendBool(b, ev.ReadOnly)
-	if ev.KeyARN != "" {
-		b = append(b, `,"resources":[{"accountId":`...)
-		b = appendString(b, r.w.Account)
-		b = append(b, `,"type":"AWS::KMS::Key","ARN":`...)
-		b = appendString(b, ev.KeyARN)
-		b = append(b, "}]"...)
+	if ev.KeyARN != "" || ev.SourceKeyARN != "" { // ReEncrypt lists the source key, then the destination
+		b = append(b, `,"resources":[`...)
+		for i, arn := range [2]string{ev.SourceKeyARN, ev.KeyARN} {
+			if arn == "" {
+				continue
+			}
+			if i > 0 && ev.SourceKeyARN != "" {
+				b = append(b, ',')
+			}
+			b = append(b, `{"accountId":`...)
+			b = appendString(b, r.w.Account)
+			b = append(b, `,"type":"AWS::KMS::Key","ARN":`...)
+			b = appendString(b, arn)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
 	}
 	b = append(b, `,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":`...)
 	b = appendString(b, r.w.Account)
@@ -293,8 +309,10 @@ func appendParams(b []byte, p *kms.Params) []byte {
 		b = append(b, `,"bypassPolicyLockoutSafetyCheck":`...)
 		b = strconv.AppendBool(b, *p.BypassPolicyLockoutSafetyCheck)
 	}
-	b = appendNonEmpty(b, "destinationKeyId", p.DestinationKeyID)
+	b = appendNonEmpty(b, "sourceEncryptionAlgorithm", p.SourceEncryptionAlgorithm)
 	b = appendContextMember(b, "sourceEncryptionContext", p.SourceEncryptionContext)
+	b = appendNonEmpty(b, "destinationKeyId", p.DestinationKeyID)
+	b = appendNonEmpty(b, "destinationEncryptionAlgorithm", p.DestinationEncryptionAlgorithm)
 	b = appendContextMember(b, "destinationEncryptionContext", p.DestinationEncryptionContext)
 	if len(b) == start {
 		return append(b, "{}"...)

@@ -71,3 +71,45 @@ func TestGrantRecords(t *testing.T) {
 		t.Errorf("grants created %v, retired %v: want the two, in order", created, retired)
 	}
 }
+
+// ReEncrypt's record follows KMS's CloudTrail example: both algorithms and contexts around the
+// destination key id, both keys' material ids, and the source key then the destination key
+// among its resources.
+func TestReEncryptRecord(t *testing.T) {
+	sc, err := LoadScenarioFile("../fixtures/scenarios/direct-kms.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, steps, err := sc.Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := w.Record()
+	Run(w, steps)
+	found := 0
+	for _, raw := range rec.Records {
+		var r struct {
+			EventName, ErrorCode string
+			Parameters           json.RawMessage   `json:"requestParameters"`
+			Additional           map[string]string `json:"additionalEventData"`
+			Resources            []struct{ ARN string }
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.EventName != "ReEncrypt" || r.ErrorCode != "" {
+			continue
+		}
+		found++
+		if !regexp.MustCompile(`^\{"sourceEncryptionAlgorithm":"SYMMETRIC_DEFAULT","sourceEncryptionContext":\{[^}]*\},"destinationKeyId":"[^"]+","destinationEncryptionAlgorithm":"SYMMETRIC_DEFAULT","destinationEncryptionContext":\{[^}]*\}\}$`).Match(r.Parameters) {
+			t.Errorf("requestParameters: %s", r.Parameters)
+		}
+		if len(r.Resources) != 2 || r.Resources[0].ARN == r.Resources[1].ARN || len(r.Additional["sourceKeyMaterialId"]) != 64 ||
+			len(r.Additional["destinationKeyMaterialId"]) != 64 || r.Additional["sourceKeyMaterialId"] == r.Additional["destinationKeyMaterialId"] {
+			t.Errorf("resources %+v, additionalEventData %v", r.Resources, r.Additional)
+		}
+	}
+	if found == 0 {
+		t.Error("no successful ReEncrypt record")
+	}
+}

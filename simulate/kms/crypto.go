@@ -214,8 +214,9 @@ func (k *KMS) Decrypt(c Call, blob []byte, ec map[string]string, keyRef string) 
 // kms:ReEncryptTo on the destination key, as KMS documents.
 func (k *KMS) ReEncrypt(c Call, blob []byte, srcEC map[string]string, destRef string, destEC map[string]string) (out []byte, srcARN, destARN string, err error) {
 	defer func() {
-		k.emit(Event{Call: c, Name: "ReEncrypt", KeyARN: destARN, Parameters: Params{DestinationKeyID: destRef,
-			SourceEncryptionContext: srcEC, DestinationEncryptionContext: destEC}, Err: err, ReadOnly: true})
+		k.emit(Event{Call: c, Name: "ReEncrypt", KeyARN: destARN, SourceKeyARN: srcARN, Parameters: Params{
+			SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", SourceEncryptionContext: srcEC, DestinationKeyID: destRef,
+			DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionContext: destEC}, Err: err, ReadOnly: true})
 	}()
 	src, err := k.blobKey(blob)
 	if err != nil {

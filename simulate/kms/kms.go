@@ -94,10 +94,12 @@ type KMS struct {
 
 // Event is one completed KMS API call.
 type Event struct {
-	Call       Call
-	Name       string // GenerateDataKey, Decrypt, Encrypt, DisableKey, ...
-	KeyARN     string // the key, when the call resolved one
-	Parameters Params // requestParameters, as CloudTrail logs them
+	Call   Call
+	Name   string // GenerateDataKey, Decrypt, Encrypt, DisableKey, ...
+	KeyARN string // the key, when the call resolved one (ReEncrypt: the destination)
+	// SourceKeyARN is ReEncrypt's source key.
+	SourceKeyARN string
+	Parameters   Params // requestParameters, as CloudTrail logs them
 	// NoParameters: CloudTrail logs requestParameters as null (RetireGrant).
 	NoParameters bool
 	GrantID      string    // additionalEventData.grantId (RetireGrant)
@@ -122,8 +124,10 @@ type Params struct {
 	GrantID                        string
 	PolicyName, Policy             string
 	BypassPolicyLockoutSafetyCheck *bool
-	DestinationKeyID               string
+	SourceEncryptionAlgorithm      string
 	SourceEncryptionContext        map[string]string
+	DestinationKeyID               string
+	DestinationEncryptionAlgorithm string
 	DestinationEncryptionContext   map[string]string
 }
 
