@@ -194,3 +194,19 @@ func FuzzGlob(f *testing.F) {
 		}
 	})
 }
+
+// Plain and trailing-star action patterns take a fast path: it must answer as glob does, in
+// any case, for every kind of pattern.
+func TestActionPatternKinds(t *testing.T) {
+	patterns := []string{"kms:decrypt", "kms:*", "*", "kms:generatedatakey*", "kms:re*", "kms:re?ncrypt*", "s3:get*object", "kms:", "kms:decrypt*", "k*"}
+	actions := []string{"kms:Decrypt", "KMS:DECRYPT", "kms:DecryptX", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom",
+		"kms:RetireGrant", "s3:GetObject", "kms:", "kms", "", "kmsx:Decrypt"}
+	for _, p := range patterns {
+		st := &Statement{actions: []string{p}, actionKinds: []patternKind{kindOf(p)}}
+		for _, a := range actions {
+			if got, want := st.matchesAction(a), matchAction(p, a); got != want {
+				t.Errorf("pattern %q (kind %d), action %q: %v, glob says %v", p, kindOf(p), a, got, want)
+			}
+		}
+	}
+}

@@ -68,7 +68,7 @@ func (c *Context) Get(key string) ([]string, bool) {
 // lookup finds a key by name, in any case.
 func (c *Context) lookup(key string) *contextEntry {
 	for i := range c.entries {
-		if len(c.entries[i].name) == len(key) && strings.EqualFold(c.entries[i].name, key) {
+		if strings.EqualFold(c.entries[i].name, key) {
 			return &c.entries[i]
 		}
 	}
