@@ -11,16 +11,7 @@ import (
 // RetireGrant's, as KMS's CloudTrail examples show, has no request parameters (a grant token is
 // a credential), the key as its response and the grant id in additionalEventData.
 func TestGrantRecords(t *testing.T) {
-	sc, err := LoadScenarioFile("../fixtures/scenarios/grants-and-lockout.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, steps, err := sc.Build(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := w.Record()
-	Run(w, steps)
+	rec := recordScenario(t, "../fixtures/scenarios/grants-and-lockout.yaml")
 	var created, retired []string
 	for _, raw := range rec.Records {
 		var r struct {
@@ -76,16 +67,7 @@ func TestGrantRecords(t *testing.T) {
 // destination key id, both keys' material ids, and the source key then the destination key
 // among its resources.
 func TestReEncryptRecord(t *testing.T) {
-	sc, err := LoadScenarioFile("../fixtures/scenarios/direct-kms.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, steps, err := sc.Build(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := w.Record()
-	Run(w, steps)
+	rec := recordScenario(t, "../fixtures/scenarios/direct-kms.yaml")
 	found := 0
 	for _, raw := range rec.Records {
 		var r struct {
@@ -112,4 +94,21 @@ func TestReEncryptRecord(t *testing.T) {
 	if found == 0 {
 		t.Error("no successful ReEncrypt record")
 	}
+}
+
+// recordScenario runs a scenario file and returns the CloudTrail records of its calls.
+func recordScenario(t *testing.T, file string) *Recorder {
+	t.Helper()
+	sc, err := LoadScenarioFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, steps, err := sc.Build(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	rec := w.Record()
+	Run(w, steps)
+	return rec
 }
