@@ -375,6 +375,9 @@ func (r *Recorder) s3(ev s3.Event) {
 	host := r.host(ev.Bucket)
 	b = appendMember(b, "Host", host)
 	b = appendMember(b, "key", ev.Key)
+	for _, kv := range ev.Request.QueryAuth {
+		b = appendNonEmpty(b, kv[0], kv[1])
+	}
 	switch {
 	case ev.Name == "CreateMultipartUpload":
 		b = append(b, `,"uploads":""`...)
@@ -400,14 +403,23 @@ func (r *Recorder) s3(ev s3.Event) {
 	} else {
 		b = append(b, "null"...)
 	}
-	b = append(b, `,"additionalEventData":{"SignatureVersion":"`...)
-	b = append(b, sig...)
-	b = append(b, `","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":`...)
+	// An unsigned (anonymous) request has no signature version or authentication method.
+	signed := ev.Request.Caller.Type != policy.Anonymous || ev.Request.Presigned
+	b = append(b, `,"additionalEventData":{`...)
+	if signed {
+		b = append(b, `"SignatureVersion":"`...)
+		b = append(b, sig...)
+		b = append(b, `",`...)
+	}
+	b = append(b, `"CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":`...)
 	b = appendInt(b, ev.BytesIn)
 	b = appendNonEmpty(b, "SSEApplied", ev.SSEApplied)
-	b = append(b, `,"AuthenticationMethod":"`...)
-	b = append(b, auth...)
-	b = append(b, `","x-amz-id-2":"`...)
+	if signed {
+		b = append(b, `,"AuthenticationMethod":"`...)
+		b = append(b, auth...)
+		b = append(b, '"')
+	}
+	b = append(b, `,"x-amz-id-2":"`...)
 	b = r.appendS3RequestID(b, true)
 	b = append(b, `=","bytesTransferredOut":`...)
 	b = appendInt(b, ev.BytesOut)

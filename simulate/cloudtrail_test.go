@@ -112,3 +112,55 @@ func recordScenario(t *testing.T, file string) *Recorder {
 	Run(w, steps)
 	return rec
 }
+
+// S3 data events say how a request was authenticated as TRAIL-FORMATS 4.9 and 4.10 show: a
+// presigned URL's X-Amz-* parameters (never its signature) among requestParameters with
+// AuthenticationMethod QueryString; an anonymous request carries no SignatureVersion and no
+// AuthenticationMethod.
+func TestS3RecordAuthentication(t *testing.T) {
+	w, steps, err := SeedWalkthrough(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := w.Record()
+	Run(w, steps)
+	seen := map[string]int{}
+	for _, raw := range rec.Records {
+		var r struct {
+			EventSource  string
+			UserIdentity struct{ Type string }
+			Parameters   map[string]any `json:"requestParameters"`
+			Additional   map[string]any `json:"additionalEventData"`
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.EventSource != "s3.amazonaws.com" {
+			continue
+		}
+		_, hasSig := r.Additional["SignatureVersion"]
+		_, hasAuth := r.Additional["AuthenticationMethod"]
+		_, hasSignature := r.Parameters["X-Amz-Signature"]
+		switch {
+		case r.UserIdentity.Type == "AWSAccount": // the public URL
+			seen["anonymous"]++
+			if hasSig || hasAuth {
+				t.Errorf("anonymous request with authentication: %s", raw)
+			}
+		case r.Additional["AuthenticationMethod"] == "QueryString" && r.Additional["SignatureVersion"] == "SigV4":
+			seen["presigned"]++
+			if r.Parameters["X-Amz-Algorithm"] != "AWS4-HMAC-SHA256" || r.Parameters["X-Amz-Expires"] != "3600" ||
+				r.Parameters["X-Amz-SignedHeaders"] != "host" || r.Parameters["X-Amz-Date"] != "20261129T120000Z" ||
+				!regexp.MustCompile(`^AKIA[A-Z2-7]{16}/20261129/us-east-1/s3/aws4_request$`).MatchString(r.Parameters["X-Amz-Credential"].(string)) || hasSignature {
+				t.Errorf("presigned request parameters: %v", r.Parameters)
+			}
+		default:
+			if !hasSig || !hasAuth {
+				t.Errorf("signed request without its authentication: %s", raw)
+			}
+		}
+	}
+	if seen["anonymous"] != 1 || seen["presigned"] != 2 {
+		t.Errorf("records seen: %v (want the public URL once, the presigned URL twice)", seen)
+	}
+}

@@ -128,10 +128,10 @@ func (w *World) Fetch(method, raw string, body io.Reader, out io.Writer) (*s3.Ge
 		return nil, &s3.Error{Status: 400, Code: "InvalidURI", Message: "Couldn't parse the specified URI."}
 	}
 	q := u.Query()
-	req := s3.Request{HTTPS: u.Scheme == "https"}
+	req := s3.Request{HTTPS: u.Scheme == "https", QueryAuth: queryAuth(q)}
 	// A request S3 turns away before serving it is still a (failed) data event.
 	fail := func(id *Identity, e *s3.Error) (*s3.GetResult, error) {
-		r := s3.Request{HTTPS: req.HTTPS, Presigned: true, SigV4: true}
+		r := s3.Request{HTTPS: req.HTTPS, Presigned: true, SigV4: true, QueryAuth: req.QueryAuth}
 		if id != nil {
 			r.Caller = id.Principal
 		} else {
@@ -187,4 +187,16 @@ func (w *World) Fetch(method, raw string, body io.Reader, out io.Writer) (*s3.Ge
 		return &s3.GetResult{SSE: res.SSE, KMSKeyID: res.KMSKeyID}, nil
 	}
 	return w.S3.GetObject(req, bucket, key, out)
+}
+
+// queryAuth is the SigV4 query authentication a presigned URL carries, as CloudTrail lists it
+// among requestParameters (TRAIL-FORMATS 4.10): never the signature or a session token.
+func queryAuth(q url.Values) [][2]string {
+	var out [][2]string
+	for _, name := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders"} {
+		if v := q.Get(name); v != "" {
+			out = append(out, [2]string{name, v})
+		}
+	}
+	return out
 }

@@ -59,6 +59,7 @@ type Request struct {
 	Caller       policy.Principal
 	SigV4        bool // signed with SigV4 (false: SigV2 or anonymous)
 	Presigned    bool
+	QueryAuth    [][2]string // a presigned URL's X-Amz-* parameters, for CloudTrail
 	HTTPS        bool
 	SourceIP     string
 	ExtraContext map[string][]string
