@@ -2,6 +2,7 @@ package s3
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"slices"
 	"testing"
@@ -32,6 +33,8 @@ func TestMultipartUpload(t *testing.T) {
 	s, k, key := world(t)
 	var kmsCalls []string
 	k.OnCall = func(ev kms.Event) { kmsCalls = append(kmsCalls, ev.Name) }
+	applied := map[string]string{} // SSEApplied by call: only CreateMultipartUpload logs it
+	s.OnCall = func(ev Event) { applied[ev.Name] = ev.SSEApplied }
 	signed := Request{Caller: principal(t, userK), SigV4: true, HTTPS: true}
 	big := bytes.Repeat([]byte("part one "), MinPartSize/9+1)
 	small := []byte("the last part may be small")
@@ -41,6 +44,9 @@ func TestMultipartUpload(t *testing.T) {
 	}
 	if want := []string{"GenerateDataKey", "Decrypt", "Decrypt"}; !slices.Equal(kmsCalls, want) {
 		t.Errorf("KMS calls %v, want %v", kmsCalls, want)
+	}
+	if want := map[string]string{"CreateMultipartUpload": "SSE_KMS", "UploadPart": "", "CompleteMultipartUpload": ""}; !maps.Equal(applied, want) {
+		t.Errorf("SSEApplied %v, want %v", applied, want)
 	}
 	var got bytes.Buffer
 	if r, err := s.GetObject(signed, "kms-bogo-test", "video.mp4", &got); err != nil || !bytes.Equal(got.Bytes(), append(append([]byte{}, big...), small...)) || r.Size != int64(len(big)+len(small)) {

@@ -294,7 +294,9 @@ func putEvent(name string, r Request, bucket, key string, o PutOptions) Event {
 // emitPut completes a writing call's event with its SSE response headers and emits it.
 func (s *S3) emitPut(ev *Event, o PutOptions, res *PutResult, err error) {
 	ev.Err, ev.Result = err, res
-	if res != nil {
+	if res != nil && (ev.UploadID == "" || ev.Name == "CreateMultipartUpload") {
+		// A multipart upload's encryption is decided, and logged, at CreateMultipartUpload
+		// (TRAIL-FORMATS 4.9): its parts and completion carry no SSEApplied.
 		ev.SSEApplied = sseApplied[[2]string{res.SSE, o.SSE}]
 	}
 	s.emit(*ev)
