@@ -77,9 +77,9 @@ func (r *Recorder) identity(p policy.Principal, invokedBy string) []byte {
 	if r.identities == nil {
 		r.identities = map[identityKey][]byte{}
 	}
-	ak := ""
+	ak, created := "", r.w.Now
 	if id := r.w.identities[p.ARN]; id != nil {
-		ak = id.Key.AccessKeyID
+		ak, created = id.Key.AccessKeyID, id.Created
 	}
 	var b []byte
 	switch p.Type {
@@ -108,7 +108,9 @@ func (r *Recorder) identity(p policy.Principal, invokedBy string) []byte {
 		b = appendMember(b, "arn", p.PrincipalARN)
 		b = appendMember(b, "accountId", p.Account)
 		b = appendMember(b, "userName", p.Name)
-		b = append(b, "}}"...)
+		b = append(b, `},"webIdFederationData":{},"attributes":{"creationDate":"`...)
+		b = append(b, created.UTC().Format("2006-01-02T15:04:05Z")...)
+		b = append(b, `","mfaAuthenticated":"false"}}`...)
 	case policy.Anonymous:
 		b = append(b, `{"type":"AWSAccount","principalId":"","accountId":"anonymous"`...)
 	default:
@@ -228,7 +230,13 @@ func (r *Recorder) kms(ev kms.Event) {
 	}
 	b = append(b, `,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":`...)
 	b = appendString(b, r.w.Account)
-	b = append(b, `,"eventCategory":"Management"}`...)
+	b = append(b, `,"eventCategory":"Management"`...)
+	if invokedBy == "" { // a direct call came over TLS; an AWS service's call on your behalf has no tlsDetails
+		b = append(b, `,"tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"kms.`...)
+		b = appendStringBody(b, r.w.Region)
+		b = append(b, `.amazonaws.com"}`...)
+	}
+	b = append(b, '}')
 	r.Records = append(r.Records, r.arena.finish(b))
 }
 

@@ -1,9 +1,15 @@
 package simulate
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/keytrail/keytrail/policy"
+	"github.com/keytrail/keytrail/simulate/s3"
 )
 
 // CreateGrant's record lists the grant's principals and constraints among its request
@@ -162,5 +168,79 @@ func TestS3RecordAuthentication(t *testing.T) {
 	}
 	if seen["anonymous"] != 1 || seen["presigned"] != 2 {
 		t.Errorf("records seen: %v (want the public URL once, the presigned URL twice)", seen)
+	}
+}
+
+// A role session's records look like real ones: temporary ASIA credentials, a sessionContext
+// with its issuer, empty webIdFederationData and its attributes; direct KMS calls carry
+// tlsDetails for the KMS endpoint, calls S3 made on the caller's behalf none.
+func TestSessionIdentityAndTLS(t *testing.T) {
+	rec := recordScenario(t, "../fixtures/scenarios/grants-and-lockout.yaml")
+	var sessions, direct, viaS3 int
+	for _, raw := range rec.Records {
+		var r struct {
+			EventSource  string
+			UserIdentity struct {
+				Type, AccessKeyID, InvokedBy string
+				SessionContext               *struct {
+					WebIDFederationData map[string]any `json:"webIdFederationData"`
+					Attributes          struct{ CreationDate, MfaAuthenticated string }
+				}
+			}
+			TLSDetails *struct{ ClientProvidedHostHeader string }
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatal(err)
+		}
+		id := r.UserIdentity
+		if id.Type == "AssumedRole" {
+			sessions++
+			if !regexp.MustCompile(`^ASIA[A-Z2-7]{16}$`).MatchString(id.AccessKeyID) || id.SessionContext == nil || id.SessionContext.WebIDFederationData == nil ||
+				id.SessionContext.Attributes.CreationDate != "2026-11-29T15:00:00Z" || id.SessionContext.Attributes.MfaAuthenticated != "false" {
+				t.Errorf("session identity: %s", raw)
+			}
+		}
+		if r.EventSource != "kms.amazonaws.com" {
+			continue
+		}
+		switch {
+		case id.InvokedBy == "" && r.TLSDetails != nil && r.TLSDetails.ClientProvidedHostHeader == "kms.us-east-1.amazonaws.com":
+			direct++
+		case id.InvokedBy != "" && r.TLSDetails == nil:
+			viaS3++
+		default:
+			t.Errorf("tlsDetails: %s", raw)
+		}
+	}
+	if sessions == 0 || direct == 0 || viaS3 == 0 {
+		t.Errorf("sessions %d, direct KMS calls %d, KMS calls through S3 %d", sessions, direct, viaS3)
+	}
+}
+
+// A role session's presigned URL carries its session token, and S3 serves it.
+func TestSessionPresign(t *testing.T) {
+	w, _, err := SeedWalkthrough(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	id, err := w.AddIdentity("arn:aws:sts::526262051452:assumed-role/reader/s1", policy.MustParse("s3.json", policy.Identity,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.S3.PutObject(s3.Request{Caller: id.Principal, SigV4: true, HTTPS: true}, SeedBucket, "plain.txt", strings.NewReader("hello"), s3.PutOptions{SSE: s3.SSES3}); err == nil {
+		t.Fatal("a reader session put an object") // its policy allows GetObject only
+	}
+	if _, err := w.S3.PutObject(s3.Request{Caller: w.Identity(UserK).Principal, SigV4: true, HTTPS: true}, SeedBucket, "plain.txt", strings.NewReader("hello"), s3.PutOptions{SSE: s3.SSES3}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := w.Presign(id, "GET", "", SeedBucket, "plain.txt", time.Hour)
+	if err != nil || !strings.Contains(u, "X-Amz-Security-Token=") || id.Key.SessionToken == "" {
+		t.Fatalf("presign: %v %s", err, u)
+	}
+	var out bytes.Buffer
+	if _, err := w.Fetch("GET", u, nil, &out); err != nil || out.String() != "hello" {
+		t.Fatalf("fetch: %v %q", err, out.String())
 	}
 }

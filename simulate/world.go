@@ -4,6 +4,7 @@
 package simulate
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
@@ -23,6 +24,7 @@ type Identity struct {
 	Policies  []*policy.Policy
 	Boundary  *policy.Policy
 	Key       sigv4.Credentials
+	Created   time.Time // when the identity (a role session: its credentials) came to be
 }
 
 // World is the simulated account(s): principals, KMS, S3, clock and randomness.
@@ -76,14 +78,24 @@ func (w *World) AddIdentity(arn string, policies ...*policy.Policy) (*Identity, 
 	var b [20]byte
 	io.ReadFull(w.Rand, b[:])
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	// Long-term keys are AKIA..., a session's temporary credentials ASIA... with a session token.
+	session := p.Type == policy.AssumedRole || p.Type == policy.FederatedUser
 	ak := []byte("AKIA")
+	if session {
+		ak = []byte("ASIA")
+	}
 	for _, c := range b[:16] {
 		ak = append(ak, alphabet[int(c)%len(alphabet)])
 	}
 	secret := make([]byte, 30)
 	io.ReadFull(w.Rand, secret)
-	id := &Identity{Principal: p, Policies: policies,
+	id := &Identity{Principal: p, Policies: policies, Created: w.Now,
 		Key: sigv4.Credentials{AccessKeyID: string(ak), SecretAccessKey: fmt.Sprintf("%x", secret)[:40]}}
+	if session {
+		token := make([]byte, 96)
+		io.ReadFull(w.Rand, token)
+		id.Key.SessionToken = "IQoJb3JpZ2luX2VjE" + base64.StdEncoding.EncodeToString(token)
+	}
 	w.identities[arn] = id
 	w.byKey[id.Key.AccessKeyID] = id
 	return id, nil
