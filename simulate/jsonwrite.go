@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -151,19 +152,24 @@ func (r *Recorder) appendUUID(b []byte) []byte {
 	return append(b, out[:]...)
 }
 
-// appendS3RequestID writes S3's 16-character request id drawn from the world's source,
-// upper-case hex as in requestID or lower-case as x-amz-id-2 begins.
-func (r *Recorder) appendS3RequestID(b []byte, lower bool) []byte {
+// appendS3RequestID writes S3's 16-character request id (digits and upper-case letters, as
+// "K5FH04G883381FE1") drawn from the world's source.
+func (r *Recorder) appendS3RequestID(b []byte) []byte {
 	id := &r.random
 	io.ReadFull(r.w.Rand, id[:])
-	alphabet := "0123456789ABCDEF"
-	if lower {
-		alphabet = "0123456789abcdef"
-	}
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	for i := range id {
-		id[i] = alphabet[int(id[i])%16]
+		id[i] = alphabet[int(id[i])%len(alphabet)]
 	}
 	return append(b, id[:]...)
+}
+
+// appendS3HostID writes an x-amz-id-2 (S3's extended request id): 56 random bytes in base64,
+// 76 characters, as real records carry.
+func (r *Recorder) appendS3HostID(b []byte) []byte {
+	var raw [56]byte
+	io.ReadFull(r.w.Rand, raw[:])
+	return base64.StdEncoding.AppendEncode(b, raw[:])
 }
 
 func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
