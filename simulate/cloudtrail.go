@@ -35,7 +35,7 @@ type Recorder struct {
 	s3AgentOf  string                 // ...made from this UserAgent
 	hostOf     string                 // the bucket hostName is for
 	hostName   string
-	random     [16]byte // scratch for ids drawn from the world's source
+	random     [56]byte // scratch for ids drawn from the world's source
 	ipJSON     quoted
 	agentJSON  quoted
 	nowUnix    int64 // the second nowText was formatted for

@@ -138,8 +138,8 @@ func appendStrings(b []byte, list []string) []byte {
 
 // appendUUID writes a quoted version-4 UUID drawn from the world's source.
 func (r *Recorder) appendUUID(b []byte) []byte {
-	u := &r.random
-	io.ReadFull(r.w.Rand, u[:])
+	u := r.random[:16]
+	io.ReadFull(r.w.Rand, u)
 	u[6], u[8] = u[6]&0x0f|0x40, u[8]&0x3f|0x80
 	var out [38]byte
 	out[0], out[37] = '"', '"'
@@ -155,21 +155,21 @@ func (r *Recorder) appendUUID(b []byte) []byte {
 // appendS3RequestID writes S3's 16-character request id (digits and upper-case letters, as
 // "K5FH04G883381FE1") drawn from the world's source.
 func (r *Recorder) appendS3RequestID(b []byte) []byte {
-	id := &r.random
-	io.ReadFull(r.w.Rand, id[:])
+	id := r.random[:16]
+	io.ReadFull(r.w.Rand, id)
 	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	for i := range id {
 		id[i] = alphabet[int(id[i])%len(alphabet)]
 	}
-	return append(b, id[:]...)
+	return append(b, id...)
 }
 
 // appendS3HostID writes an x-amz-id-2 (S3's extended request id): 56 random bytes in base64,
 // 76 characters, as real records carry.
 func (r *Recorder) appendS3HostID(b []byte) []byte {
-	var raw [56]byte
-	io.ReadFull(r.w.Rand, raw[:])
-	return base64.StdEncoding.AppendEncode(b, raw[:])
+	raw := r.random[:56]
+	io.ReadFull(r.w.Rand, raw)
+	return base64.StdEncoding.AppendEncode(b, raw)
 }
 
 func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
